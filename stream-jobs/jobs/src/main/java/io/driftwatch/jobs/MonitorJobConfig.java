@@ -1,0 +1,178 @@
+package io.driftwatch.jobs;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the monitor job needs to know, validated at construction.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param predictionsTopic where predictions arrive
+ * @param metricsTopic where MetricSamples go
+ * @param dlqTopic where unreadable records go
+ * @param groupId the consumer group the source commits its offsets under (on checkpoints)
+ * @param window length of the tumbling traffic window
+ * @param outOfOrderness how far behind the newest event a record may arrive and still count
+ * @param idleTimeout after this much wall-clock time without records, a partition's watermark
+ *     follows the clock, so the last window closes although traffic stopped
+ * @param allowedLateness records later than the watermark by up to this much still update their
+ *     window (it fires again); later ones are counted as late
+ * @param checkpointInterval exactly-once checkpoint interval; sinks commit on checkpoints, so it
+ *     bounds how fresh the metrics topic is
+ * @param parallelism the job's parallelism
+ * @param transactionalIdPrefix prefix of the Kafka transactional ids of the exactly-once sinks;
+ *     unique per job deployment
+ */
+public record MonitorJobConfig(
+    String bootstrapServers,
+    String predictionsTopic,
+    String metricsTopic,
+    String dlqTopic,
+    String groupId,
+    Duration window,
+    Duration outOfOrderness,
+    Duration idleTimeout,
+    Duration allowedLateness,
+    Duration checkpointInterval,
+    int parallelism,
+    String transactionalIdPrefix)
+    implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  public MonitorJobConfig {
+    requireText("bootstrapServers", bootstrapServers);
+    requireText("predictionsTopic", predictionsTopic);
+    requireText("metricsTopic", metricsTopic);
+    requireText("dlqTopic", dlqTopic);
+    requireText("groupId", groupId);
+    requireText("transactionalIdPrefix", transactionalIdPrefix);
+    requirePositive("window", window);
+    requireNonNegative("outOfOrderness", outOfOrderness);
+    requirePositive("idleTimeout", idleTimeout);
+    requireNonNegative("allowedLateness", allowedLateness);
+    requirePositive("checkpointInterval", checkpointInterval);
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism: " + parallelism + " (expected: >= 1)");
+    }
+  }
+
+  /** The defaults for {@code bootstrapServers}: 1-minute windows, 10 s checkpoints. */
+  public static MonitorJobConfig defaults(String bootstrapServers) {
+    return new MonitorJobConfig(
+        bootstrapServers,
+        Topics.PREDICTIONS,
+        Topics.METRICS,
+        Topics.DLQ,
+        "driftwatch-monitor",
+        Duration.ofMinutes(1),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofMinutes(2),
+        Duration.ofSeconds(10),
+        1,
+        "driftwatch-monitor");
+  }
+
+  public MonitorJobConfig withWindow(Duration w) {
+    return new MonitorJobConfig(
+        bootstrapServers,
+        predictionsTopic,
+        metricsTopic,
+        dlqTopic,
+        groupId,
+        w,
+        outOfOrderness,
+        idleTimeout,
+        allowedLateness,
+        checkpointInterval,
+        parallelism,
+        transactionalIdPrefix);
+  }
+
+  public MonitorJobConfig withTiming(
+      Duration outOfOrder, Duration idle, Duration lateness, Duration checkpoint) {
+    return new MonitorJobConfig(
+        bootstrapServers,
+        predictionsTopic,
+        metricsTopic,
+        dlqTopic,
+        groupId,
+        window,
+        outOfOrder,
+        idle,
+        lateness,
+        checkpoint,
+        parallelism,
+        transactionalIdPrefix);
+  }
+
+  public MonitorJobConfig withParallelism(int p) {
+    return new MonitorJobConfig(
+        bootstrapServers,
+        predictionsTopic,
+        metricsTopic,
+        dlqTopic,
+        groupId,
+        window,
+        outOfOrderness,
+        idleTimeout,
+        allowedLateness,
+        checkpointInterval,
+        p,
+        transactionalIdPrefix);
+  }
+
+  public MonitorJobConfig withTopics(String predictions, String metrics, String dlq) {
+    return new MonitorJobConfig(
+        bootstrapServers,
+        predictions,
+        metrics,
+        dlq,
+        groupId,
+        window,
+        outOfOrderness,
+        idleTimeout,
+        allowedLateness,
+        checkpointInterval,
+        parallelism,
+        transactionalIdPrefix);
+  }
+
+  public MonitorJobConfig withIdentity(String group, String txPrefix) {
+    return new MonitorJobConfig(
+        bootstrapServers,
+        predictionsTopic,
+        metricsTopic,
+        dlqTopic,
+        group,
+        window,
+        outOfOrderness,
+        idleTimeout,
+        allowedLateness,
+        checkpointInterval,
+        parallelism,
+        txPrefix);
+  }
+
+  private static void requireText(String name, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + ": '" + value + "' (expected: non-empty)");
+    }
+  }
+
+  private static void requirePositive(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+    }
+  }
+
+  private static void requireNonNegative(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
+    }
+  }
+}
