@@ -14,6 +14,7 @@ import io.driftwatch.jobs.traffic.TrafficAccumulatorSerializer;
 import io.driftwatch.jobs.traffic.TrafficAggregate;
 import io.driftwatch.jobs.traffic.TrafficEvent;
 import io.driftwatch.jobs.traffic.TrafficWindowFunction;
+import io.driftwatch.schema.MetricCatalog;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -104,7 +105,7 @@ public final class MonitorJob {
             .map(
                 d ->
                     new CountEvent(
-                        "driftwatch_records_rejected_total",
+                        MetricCatalog.RECORDS_REJECTED_TOTAL.metricName(),
                         Map.of(
                             "stage", "job", "topic", c.predictionsTopic(), "reason", d.reasonCode)))
             .returns(CountEvent.class)
@@ -115,7 +116,7 @@ public final class MonitorJob {
             .map(
                 e ->
                     new CountEvent(
-                        "driftwatch_records_late_total",
+                        MetricCatalog.RECORDS_LATE_TOTAL.metricName(),
                         Map.of("model", e.model, "version", e.version)))
             .returns(CountEvent.class)
             .name("count late");

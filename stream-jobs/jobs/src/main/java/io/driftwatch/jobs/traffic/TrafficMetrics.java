@@ -2,6 +2,7 @@ package io.driftwatch.jobs.traffic;
 
 import io.driftwatch.jobs.io.EncodedRecord;
 import io.driftwatch.jobs.metrics.Samples;
+import io.driftwatch.schema.MetricCatalog;
 import io.driftwatch.schema.v1.MetricSample;
 import io.driftwatch.schema.v1.MetricType;
 import io.driftwatch.schema.v1.Quantile;
@@ -9,17 +10,18 @@ import io.driftwatch.schema.v1.SummaryValue;
 import io.driftwatch.stats.traffic.TrafficAccumulator;
 import io.driftwatch.stats.traffic.TrafficSummary;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The traffic metrics of docs/metrics.md, built from one window's summary and running totals. */
 final class TrafficMetrics {
-  static final String PREDICTIONS_TOTAL = "driftwatch_predictions_total";
-  static final String ERRORS_TOTAL = "driftwatch_prediction_errors_total";
-  static final String LATENCY = "driftwatch_prediction_latency_seconds";
-  static final String RATE = "driftwatch_window_predictions_per_second";
-  static final String ERROR_RATIO = "driftwatch_window_server_error_ratio";
-  static final String WINDOW_END = "driftwatch_window_end_timestamp_seconds";
+  static final String PREDICTIONS_TOTAL = MetricCatalog.PREDICTIONS_TOTAL.metricName();
+  static final String ERRORS_TOTAL = MetricCatalog.PREDICTION_ERRORS_TOTAL.metricName();
+  static final String LATENCY = MetricCatalog.PREDICTION_LATENCY_SECONDS.metricName();
+  static final String RATE = MetricCatalog.WINDOW_PREDICTIONS_PER_SECOND.metricName();
+  static final String ERROR_RATIO = MetricCatalog.WINDOW_SERVER_ERROR_RATIO.metricName();
+  static final String WINDOW_END = MetricCatalog.WINDOW_END_TIMESTAMP_SECONDS.metricName();
 
   private TrafficMetrics() {}
 
@@ -70,7 +72,7 @@ final class TrafficMetrics {
   }
 
   private static Map<String, String> with(Map<String, String> labels, String k, String v) {
-    java.util.HashMap<String, String> m = new java.util.HashMap<>(labels);
+    HashMap<String, String> m = new HashMap<>(labels);
     m.put(k, v);
     return m;
   }
