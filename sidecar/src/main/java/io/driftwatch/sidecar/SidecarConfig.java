@@ -1,0 +1,560 @@
+package io.driftwatch.sidecar;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The sidecar's whole configuration: immutable and validated when built, so a bad value fails at
+ * start-up with {@code name: value (expected: …)} and never later.
+ *
+ * <p>Three ways to build one: {@link #builder()} in code; {@link #fromProperties} from {@code
+ * key=value} pairs (the keys in {@link #KEYS}, plus {@code kafka.producer.*}); {@link
+ * #fromEnvironment} from {@code DRIFTWATCH_SIDECAR_*} variables ({@code listen.port} ↔ {@code
+ * DRIFTWATCH_SIDECAR_LISTEN_PORT}). Unknown keys are rejected.
+ *
+ * @param upstream the model server, {@code http://host:port}; no path
+ * @param listenHost the address the proxy binds
+ * @param listenPort the proxy port; 0 for a free one (see {@link SidecarServer#port()})
+ * @param adminHost the address of {@code /metrics} and the health endpoints
+ * @param adminPort their port; 0 for a free one (see {@link SidecarServer#adminPort()})
+ * @param kafkaBootstrapServers {@code host:port[,host:port…]}
+ * @param topic where prediction records go
+ * @param model the model name to record instead of the one the request names; empty for none
+ * @param modelVersion the model version to record instead of the request's; empty for none
+ * @param maxCaptureBytes the most bytes of each body (request, response) copied for capture;
+ *     records of longer bodies are marked truncated. Memory: up to twice this per in-flight request
+ * @param captureQueueRecords the most captured exchanges waiting for the capture worker
+ * @param captureQueueBytes the most bytes those exchanges may hold
+ * @param samplingRate the fraction of successful predictions captured, by prediction id hash;
+ *     errors (status ≥ 400) are always captured
+ * @param upstreamConnectTimeout how long a connect to the model server may take before a 502
+ * @param readinessProbeInterval how often {@code GET /v2/health/ready} is asked of the model
+ *     server; zero turns the probe off (ready means the proxy is bound)
+ * @param shutdownTimeout how long {@link SidecarServer#close()} waits for in-flight requests and
+ *     for Kafka to take what is captured; the rest is counted dropped ({@code reason=shutdown})
+ * @param ioThreads proxy event loop threads; 0 for one per available processor
+ * @param producerOverrides Kafka producer settings that replace the sidecar's defaults
+ */
+public record SidecarConfig(
+    URI upstream,
+    String listenHost,
+    int listenPort,
+    String adminHost,
+    int adminPort,
+    String kafkaBootstrapServers,
+    String topic,
+    String model,
+    String modelVersion,
+    int maxCaptureBytes,
+    int captureQueueRecords,
+    long captureQueueBytes,
+    double samplingRate,
+    Duration upstreamConnectTimeout,
+    Duration readinessProbeInterval,
+    Duration shutdownTimeout,
+    int ioThreads,
+    Map<String, String> producerOverrides) {
+
+  /** The default topic, shared with the stream job. */
+  public static final String DEFAULT_TOPIC = "driftwatch.predictions";
+
+  /** The prefix of producer override keys, e.g. {@code kafka.producer.linger.ms}. */
+  public static final String PRODUCER_PREFIX = "kafka.producer.";
+
+  /** The prefix of environment variables, e.g. {@code DRIFTWATCH_SIDECAR_LISTEN_PORT}. */
+  public static final String ENV_PREFIX = "DRIFTWATCH_SIDECAR_";
+
+  /** Every key, with its default and meaning: the source of docs/config.md. */
+  public static final List<Key> KEYS =
+      List.of(
+          new Key("upstream", "http://127.0.0.1:8080", "The model server, http://host:port."),
+          new Key("listen.host", "0.0.0.0", "Address the proxy binds."),
+          new Key("listen.port", "8081", "Proxy port; 0 picks a free one."),
+          new Key("admin.host", "0.0.0.0", "Address of /metrics, /healthz/live, /healthz/ready."),
+          new Key("admin.port", "9091", "Admin port; 0 picks a free one."),
+          new Key("kafka.bootstrap.servers", "127.0.0.1:9092", "Kafka brokers, host:port[,…]."),
+          new Key("topic", DEFAULT_TOPIC, "Topic of prediction records."),
+          new Key("model", "", "Model name to record; empty: from the path or the response."),
+          new Key("model.version", "", "Model version to record; empty: from path or response."),
+          new Key("capture.max.bytes", "65536", "Bytes of each body copied; more is truncated."),
+          new Key("capture.queue.records", "10000", "Captured exchanges that may wait."),
+          new Key("capture.queue.bytes", "67108864", "Bytes captured exchanges may hold."),
+          new Key("sampling.rate", "1.0", "Fraction of successes captured; errors always are."),
+          new Key("upstream.connect.timeout.ms", "2000", "Connect timeout to the model server."),
+          new Key("readiness.probe.interval.ms", "5000", "Model readiness probe period; 0: off."),
+          new Key("shutdown.timeout.ms", "10000", "Drain time on shutdown before dropping."),
+          new Key("io.threads", "0", "Proxy event loop threads; 0: one per processor."));
+
+  private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+  private static final Set<String> RESERVED_PRODUCER_KEYS =
+      Set.of("bootstrap.servers", "key.serializer", "value.serializer");
+  private static final int MAX_CAPTURE_BYTES_LIMIT = 64 * 1024 * 1024;
+
+  public SidecarConfig {
+    upstream = checkUpstream(upstream);
+    listenHost = checkHost("listenHost", listenHost);
+    checkPort("listenPort", listenPort);
+    adminHost = checkHost("adminHost", adminHost);
+    checkPort("adminPort", adminPort);
+    kafkaBootstrapServers = checkBootstrap(kafkaBootstrapServers);
+    if (topic == null
+        || !TOPIC.matcher(topic).matches()
+        || topic.equals(".")
+        || topic.equals("..")) {
+      throw invalid("topic", topic, "1 to 249 of a-z A-Z 0-9 . _ -, not . or ..");
+    }
+    model = model == null ? "" : model.trim();
+    modelVersion = modelVersion == null ? "" : modelVersion.trim();
+    if (maxCaptureBytes < 0 || maxCaptureBytes > MAX_CAPTURE_BYTES_LIMIT) {
+      throw invalid("maxCaptureBytes", maxCaptureBytes, "0 to " + MAX_CAPTURE_BYTES_LIMIT);
+    }
+    if (captureQueueRecords < 1) {
+      throw invalid("captureQueueRecords", captureQueueRecords, ">= 1");
+    }
+    long oneExchange = 2L * maxCaptureBytes + 512;
+    if (captureQueueBytes < oneExchange) {
+      throw invalid(
+          "captureQueueBytes",
+          captureQueueBytes,
+          ">= " + oneExchange + ", room for one exchange of 2 x maxCaptureBytes + 512");
+    }
+    if (!(samplingRate >= 0.0 && samplingRate <= 1.0)) {
+      throw invalid("samplingRate", samplingRate, "0 <= rate <= 1");
+    }
+    if (upstreamConnectTimeout == null
+        || upstreamConnectTimeout.isNegative()
+        || upstreamConnectTimeout.isZero()) {
+      throw invalid("upstreamConnectTimeout", upstreamConnectTimeout, "> 0");
+    }
+    if (readinessProbeInterval == null || readinessProbeInterval.isNegative()) {
+      throw invalid("readinessProbeInterval", readinessProbeInterval, ">= 0; 0 turns it off");
+    }
+    if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+      throw invalid("shutdownTimeout", shutdownTimeout, ">= 0");
+    }
+    if (ioThreads < 0) {
+      throw invalid("ioThreads", ioThreads, ">= 0; 0 for one per processor");
+    }
+    producerOverrides = checkOverrides(producerOverrides);
+  }
+
+  /** A builder holding every default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The configuration with every default. */
+  public static SidecarConfig defaults() {
+    return builder().build();
+  }
+
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Reads {@code key=value} pairs: the keys of {@link #KEYS} and {@code kafka.producer.<name>}.
+   * Absent keys keep their defaults.
+   *
+   * @throws IllegalArgumentException for an unknown key or a bad value, naming both
+   */
+  public static SidecarConfig fromProperties(Map<String, String> properties) {
+    Builder b = builder();
+    for (Map.Entry<String, String> e : new TreeMap<>(properties).entrySet()) {
+      b.set(e.getKey(), e.getValue());
+    }
+    return b.build();
+  }
+
+  /**
+   * Reads the {@code DRIFTWATCH_SIDECAR_*} entries of an environment (e.g. {@code
+   * System.getenv()}): the rest of the name, lower-cased with {@code _} read as {@code .}, is the
+   * key. Other variables are ignored.
+   *
+   * @throws IllegalArgumentException for an unknown key or a bad value, naming the variable
+   */
+  public static SidecarConfig fromEnvironment(Map<String, String> environment) {
+    Builder b = builder();
+    for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
+      if (!e.getKey().startsWith(ENV_PREFIX)) {
+        continue;
+      }
+      String key = keyOfEnv(e.getKey());
+      try {
+        b.set(key, e.getValue());
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException(e.getKey() + " → " + ex.getMessage(), ex);
+      }
+    }
+    return b.build();
+  }
+
+  /** The configuration key an environment variable maps to. */
+  public static String keyOfEnv(String variable) {
+    return variable.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
+  /** The environment variable of a configuration key. */
+  public static String envOfKey(String key) {
+    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
+  private static URI checkUpstream(URI upstream) {
+    String expected = "http://host:port with no path, query or user info";
+    if (upstream == null
+        || !"http".equalsIgnoreCase(upstream.getScheme())
+        || upstream.getHost() == null
+        || upstream.getUserInfo() != null
+        || upstream.getQuery() != null
+        || upstream.getFragment() != null
+        || !(upstream.getPath() == null
+            || upstream.getPath().isEmpty()
+            || upstream.getPath().equals("/"))) {
+      throw invalid("upstream", upstream, expected);
+    }
+    if (upstream.getPort() > 65535) {
+      throw invalid("upstream", upstream, expected);
+    }
+    return upstream;
+  }
+
+  /** The upstream port, 80 when the URI names none. */
+  public int upstreamPort() {
+    return upstream.getPort() < 0 ? 80 : upstream.getPort();
+  }
+
+  /** The upstream host without IPv6 brackets. */
+  public String upstreamHost() {
+    String host = upstream.getHost();
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
+  private static String checkHost(String name, String host) {
+    if (host == null || host.isBlank()) {
+      throw invalid(name, host, "a host name or address, e.g. 0.0.0.0");
+    }
+    return host.trim();
+  }
+
+  private static void checkPort(String name, int port) {
+    if (port < 0 || port > 65535) {
+      throw invalid(name, port, "0 to 65535; 0 for a free port");
+    }
+  }
+
+  private static String checkBootstrap(String servers) {
+    String expected = "host:port[,host:port...]";
+    if (servers == null || servers.isBlank()) {
+      throw invalid("kafkaBootstrapServers", servers, expected);
+    }
+    for (String server : servers.split(",")) {
+      String s = server.trim();
+      int colon = s.lastIndexOf(':');
+      if (colon <= 0 || colon == s.length() - 1) {
+        throw invalid("kafkaBootstrapServers", servers, expected);
+      }
+      try {
+        int port = Integer.parseInt(s.substring(colon + 1));
+        if (port < 1 || port > 65535) {
+          throw invalid("kafkaBootstrapServers", servers, expected);
+        }
+      } catch (NumberFormatException e) {
+        throw invalid("kafkaBootstrapServers", servers, expected);
+      }
+    }
+    return servers.trim();
+  }
+
+  private static Map<String, String> checkOverrides(Map<String, String> overrides) {
+    if (overrides == null) {
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      String key = e.getKey();
+      if (key == null || key.isBlank() || e.getValue() == null) {
+        throw invalid("producerOverrides", overrides, "non-empty keys and values");
+      }
+      if (RESERVED_PRODUCER_KEYS.contains(key)) {
+        throw invalid(
+            "producerOverrides",
+            key,
+            "none of "
+                + new TreeSet<>(RESERVED_PRODUCER_KEYS)
+                + "; the brokers have their own key");
+      }
+      out.put(key, e.getValue());
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static IllegalArgumentException invalid(String name, Object value, String expected) {
+    return new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
+  }
+
+  /**
+   * One configuration key.
+   *
+   * @param name the key, e.g. {@code listen.port}
+   * @param defaultValue its default as text
+   * @param doc what it does, one line
+   */
+  public record Key(String name, String defaultValue, String doc) {
+    /** The environment variable that sets it, e.g. {@code DRIFTWATCH_SIDECAR_LISTEN_PORT}. */
+    public String env() {
+      return envOfKey(name);
+    }
+  }
+
+  /** Builds a {@link SidecarConfig}; starts from the defaults. Not thread-safe. */
+  public static final class Builder {
+    private URI upstream = URI.create("http://127.0.0.1:8080");
+    private String listenHost = "0.0.0.0";
+    private int listenPort = 8081;
+    private String adminHost = "0.0.0.0";
+    private int adminPort = 9091;
+    private String kafkaBootstrapServers = "127.0.0.1:9092";
+    private String topic = DEFAULT_TOPIC;
+    private String model = "";
+    private String modelVersion = "";
+    private int maxCaptureBytes = 64 * 1024;
+    private int captureQueueRecords = 10_000;
+    private long captureQueueBytes = 64L * 1024 * 1024;
+    private double samplingRate = 1.0;
+    private Duration upstreamConnectTimeout = Duration.ofSeconds(2);
+    private Duration readinessProbeInterval = Duration.ofSeconds(5);
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private int ioThreads = 0;
+    private final Map<String, String> producerOverrides = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    private Builder(SidecarConfig c) {
+      upstream = c.upstream;
+      listenHost = c.listenHost;
+      listenPort = c.listenPort;
+      adminHost = c.adminHost;
+      adminPort = c.adminPort;
+      kafkaBootstrapServers = c.kafkaBootstrapServers;
+      topic = c.topic;
+      model = c.model;
+      modelVersion = c.modelVersion;
+      maxCaptureBytes = c.maxCaptureBytes;
+      captureQueueRecords = c.captureQueueRecords;
+      captureQueueBytes = c.captureQueueBytes;
+      samplingRate = c.samplingRate;
+      upstreamConnectTimeout = c.upstreamConnectTimeout;
+      readinessProbeInterval = c.readinessProbeInterval;
+      shutdownTimeout = c.shutdownTimeout;
+      ioThreads = c.ioThreads;
+      producerOverrides.putAll(c.producerOverrides);
+    }
+
+    public Builder upstream(URI v) {
+      upstream = v;
+      return this;
+    }
+
+    /** The model server as text, e.g. {@code http://127.0.0.1:8080}. */
+    public Builder upstream(String v) {
+      try {
+        upstream = new URI(v);
+      } catch (URISyntaxException | NullPointerException e) {
+        throw invalid("upstream", v, "http://host:port");
+      }
+      return this;
+    }
+
+    public Builder listenHost(String v) {
+      listenHost = v;
+      return this;
+    }
+
+    public Builder listenPort(int v) {
+      listenPort = v;
+      return this;
+    }
+
+    public Builder adminHost(String v) {
+      adminHost = v;
+      return this;
+    }
+
+    public Builder adminPort(int v) {
+      adminPort = v;
+      return this;
+    }
+
+    public Builder kafkaBootstrapServers(String v) {
+      kafkaBootstrapServers = v;
+      return this;
+    }
+
+    public Builder topic(String v) {
+      topic = v;
+      return this;
+    }
+
+    public Builder model(String v) {
+      model = v;
+      return this;
+    }
+
+    public Builder modelVersion(String v) {
+      modelVersion = v;
+      return this;
+    }
+
+    public Builder maxCaptureBytes(int v) {
+      maxCaptureBytes = v;
+      return this;
+    }
+
+    public Builder captureQueueRecords(int v) {
+      captureQueueRecords = v;
+      return this;
+    }
+
+    public Builder captureQueueBytes(long v) {
+      captureQueueBytes = v;
+      return this;
+    }
+
+    public Builder samplingRate(double v) {
+      samplingRate = v;
+      return this;
+    }
+
+    public Builder upstreamConnectTimeout(Duration v) {
+      upstreamConnectTimeout = v;
+      return this;
+    }
+
+    public Builder readinessProbeInterval(Duration v) {
+      readinessProbeInterval = v;
+      return this;
+    }
+
+    public Builder shutdownTimeout(Duration v) {
+      shutdownTimeout = v;
+      return this;
+    }
+
+    public Builder ioThreads(int v) {
+      ioThreads = v;
+      return this;
+    }
+
+    /** Sets one producer setting, e.g. {@code ("linger.ms", "20")}. */
+    public Builder producerOverride(String key, String value) {
+      producerOverrides.put(key, value);
+      return this;
+    }
+
+    /**
+     * Sets a key of {@link #KEYS} or {@code kafka.producer.<name>} from text.
+     *
+     * @throws IllegalArgumentException for an unknown key or a value of the wrong type
+     */
+    public Builder set(String key, String value) {
+      if (value == null) {
+        throw invalid(key, null, "a value");
+      }
+      String v = value.trim();
+      if (key.startsWith(PRODUCER_PREFIX) && key.length() > PRODUCER_PREFIX.length()) {
+        return producerOverride(key.substring(PRODUCER_PREFIX.length()), v);
+      }
+      return switch (key) {
+        case "upstream" -> upstream(v);
+        case "listen.host" -> listenHost(v);
+        case "listen.port" -> listenPort(toInt(key, v));
+        case "admin.host" -> adminHost(v);
+        case "admin.port" -> adminPort(toInt(key, v));
+        case "kafka.bootstrap.servers" -> kafkaBootstrapServers(v);
+        case "topic" -> topic(v);
+        case "model" -> model(v);
+        case "model.version" -> modelVersion(v);
+        case "capture.max.bytes" -> maxCaptureBytes(toInt(key, v));
+        case "capture.queue.records" -> captureQueueRecords(toInt(key, v));
+        case "capture.queue.bytes" -> captureQueueBytes(toLong(key, v));
+        case "sampling.rate" -> samplingRate(toDouble(key, v));
+        case "upstream.connect.timeout.ms" -> upstreamConnectTimeout(toMillis(key, v));
+        case "readiness.probe.interval.ms" -> readinessProbeInterval(toMillis(key, v));
+        case "shutdown.timeout.ms" -> shutdownTimeout(toMillis(key, v));
+        case "io.threads" -> ioThreads(toInt(key, v));
+        default -> throw invalid("key", key, "one of " + keyNames() + " or kafka.producer.<name>");
+      };
+    }
+
+    /** Validates and builds. */
+    public SidecarConfig build() {
+      return new SidecarConfig(
+          upstream,
+          listenHost,
+          listenPort,
+          adminHost,
+          adminPort,
+          kafkaBootstrapServers,
+          topic,
+          model,
+          modelVersion,
+          maxCaptureBytes,
+          captureQueueRecords,
+          captureQueueBytes,
+          samplingRate,
+          upstreamConnectTimeout,
+          readinessProbeInterval,
+          shutdownTimeout,
+          ioThreads,
+          producerOverrides);
+    }
+
+    private static List<String> keyNames() {
+      List<String> names = new ArrayList<>();
+      for (Key k : KEYS) {
+        names.add(k.name());
+      }
+      return names;
+    }
+
+    private static int toInt(String key, String v) {
+      try {
+        return Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw invalid(key, v, "an integer");
+      }
+    }
+
+    private static long toLong(String key, String v) {
+      try {
+        return Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        throw invalid(key, v, "an integer");
+      }
+    }
+
+    private static double toDouble(String key, String v) {
+      try {
+        return Double.parseDouble(v);
+      } catch (NumberFormatException e) {
+        throw invalid(key, v, "a number");
+      }
+    }
+
+    private static Duration toMillis(String key, String v) {
+      return Duration.ofMillis(toLong(key, v));
+    }
+  }
+}

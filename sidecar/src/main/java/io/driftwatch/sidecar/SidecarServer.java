@@ -1,0 +1,228 @@
+package io.driftwatch.sidecar;
+
+import io.driftwatch.sidecar.admin.AdminServer;
+import io.driftwatch.sidecar.admin.SidecarMetrics;
+import io.driftwatch.sidecar.admin.UpstreamProbe;
+import io.driftwatch.sidecar.capture.CaptureQueue;
+import io.driftwatch.sidecar.capture.CaptureStats;
+import io.driftwatch.sidecar.capture.CaptureTap;
+import io.driftwatch.sidecar.capture.CaptureWorker;
+import io.driftwatch.sidecar.capture.KServeV2Parser;
+import io.driftwatch.sidecar.capture.KafkaRecordSink;
+import io.driftwatch.sidecar.capture.RecordAssembler;
+import io.driftwatch.sidecar.capture.RecordSink;
+import io.driftwatch.sidecar.capture.Sampler;
+import io.driftwatch.sidecar.proxy.ProxyServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running sidecar: the capture proxy in front of a model server, the capture worker that sends
+ * prediction records to Kafka, and the admin port ({@code /metrics}, {@code /healthz/live}, {@code
+ * /healthz/ready}).
+ *
+ * <p>Fail-open: inference never waits for capture. The proxy copies at most {@link
+ * SidecarConfig#maxCaptureBytes()} of each body and offers the finished exchange to a bounded queue
+ * without blocking; when the queue is full the exchange is counted dropped. One worker thread
+ * parses and produces; only it may block on Kafka. Every captured record ends up sent or dropped
+ * with a reason ({@link #stats()}).
+ *
+ * <pre>{@code
+ * try (SidecarServer sidecar = SidecarServer.start(config)) {
+ *   System.out.println("proxy on " + sidecar.port() + ", metrics on " + sidecar.adminPort());
+ *   sidecar.awaitTermination(); // or block until a signal, then close()
+ * }
+ * }</pre>
+ */
+public final class SidecarServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SidecarServer.class);
+
+  private final SidecarConfig config;
+  private final CaptureStats stats;
+  private final CaptureQueue queue;
+  private final CaptureWorker worker;
+  private final ProxyServer proxy;
+  private final UpstreamProbe probe;
+  private final AdminServer admin;
+  private final Object closeLock = new Object();
+  private boolean closed;
+
+  private SidecarServer(
+      SidecarConfig config,
+      CaptureStats stats,
+      CaptureQueue queue,
+      CaptureWorker worker,
+      ProxyServer proxy,
+      UpstreamProbe probe,
+      AdminServer admin) {
+    this.config = config;
+    this.stats = stats;
+    this.queue = queue;
+    this.worker = worker;
+    this.proxy = proxy;
+    this.probe = probe;
+    this.admin = admin;
+  }
+
+  /**
+   * Starts a sidecar that produces to the Kafka cluster of {@code config}. Returns once both ports
+   * are bound. Kafka need not be reachable: records are counted dropped until it is.
+   *
+   * @throws IllegalStateException or {@link java.io.UncheckedIOException} when a port cannot be
+   *     bound
+   */
+  public static SidecarServer start(SidecarConfig config) {
+    return start(
+        config,
+        new KafkaRecordSink(
+            config.kafkaBootstrapServers(), config.topic(), config.producerOverrides()));
+  }
+
+  /**
+   * Starts a sidecar that hands its records to {@code sink} instead of Kafka (e.g. to print them).
+   * The sidecar owns the sink from now on and closes it.
+   */
+  public static SidecarServer start(SidecarConfig config, RecordSink sink) {
+    CaptureStats stats = new CaptureStats();
+    CaptureQueue queue = new CaptureQueue(config.captureQueueRecords(), config.captureQueueBytes());
+    CaptureWorker worker =
+        new CaptureWorker(
+            queue, new RecordAssembler(config.model(), config.modelVersion()), sink, stats);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    SidecarMetrics metrics = new SidecarMetrics(registry, stats, queue);
+    CaptureTap tap =
+        new CaptureTap(
+            List.of(new KServeV2Parser()),
+            new Sampler(config.samplingRate()),
+            config.maxCaptureBytes(),
+            queue,
+            stats);
+    worker.start();
+    ProxyServer proxy = null;
+    UpstreamProbe probe = null;
+    try {
+      int threads =
+          config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+      proxy =
+          ProxyServer.start(
+              new ProxyServer.Settings(
+                  config.listenHost(),
+                  config.listenPort(),
+                  config.upstreamHost(),
+                  config.upstreamPort(),
+                  config.upstreamConnectTimeout(),
+                  threads),
+              tap,
+              metrics);
+      if (!config.readinessProbeInterval().isZero()) {
+        probe =
+            new UpstreamProbe(
+                URI.create("http://" + config.upstream().getRawAuthority() + "/v2/health/ready"),
+                config.readinessProbeInterval());
+      }
+      ProxyServer boundProxy = proxy;
+      UpstreamProbe readiness = probe;
+      AdminServer admin =
+          AdminServer.start(
+              config.adminHost(),
+              config.adminPort(),
+              registry,
+              () -> boundProxy.isBound() && (readiness == null || readiness.ready()));
+      SidecarServer server = new SidecarServer(config, stats, queue, worker, proxy, probe, admin);
+      LOG.info(
+          "sidecar: proxy on {}:{} → {}, admin on {}:{}, records to {} at {}",
+          config.listenHost(),
+          server.port(),
+          config.upstream(),
+          config.adminHost(),
+          server.adminPort(),
+          config.topic(),
+          config.kafkaBootstrapServers());
+      return server;
+    } catch (RuntimeException e) {
+      if (probe != null) {
+        probe.close();
+      }
+      if (proxy != null) {
+        proxy.close(Duration.ZERO);
+      }
+      worker.close(Duration.ZERO);
+      throw e;
+    }
+  }
+
+  /** The proxy port: clients send inference requests here. */
+  public int port() {
+    return proxy.port();
+  }
+
+  /** The admin port: {@code /metrics}, {@code /healthz/live}, {@code /healthz/ready}. */
+  public int adminPort() {
+    return admin.port();
+  }
+
+  /** The configuration this sidecar runs with. */
+  public SidecarConfig config() {
+    return config;
+  }
+
+  /** What {@code /healthz/ready} answers: proxy bound and, when probed, the model server ready. */
+  public boolean ready() {
+    return proxy.isBound() && (probe == null || probe.ready());
+  }
+
+  /** A snapshot of the capture counters. Cheap; safe from any thread. */
+  public SidecarStats stats() {
+    return new SidecarStats(
+        stats.captured(),
+        stats.sent(),
+        stats.dropped(),
+        stats.droppedByReason(),
+        stats.inFlight(),
+        queue.size(),
+        queue.bytes());
+  }
+
+  /** Blocks until {@link #close()} has completed (e.g. from a shutdown hook). */
+  public void awaitTermination() throws InterruptedException {
+    synchronized (closeLock) {
+      while (!closed) {
+        closeLock.wait();
+      }
+    }
+  }
+
+  /**
+   * Stops gracefully within about {@link SidecarConfig#shutdownTimeout()}: stops accepting, lets
+   * in-flight requests finish (up to half the timeout), sends what was captured, and counts what
+   * could not be sent as dropped ({@code reason=shutdown}). Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (closeLock) {
+      if (closed) {
+        return;
+      }
+      Duration timeout = config.shutdownTimeout();
+      proxy.close(timeout.dividedBy(2));
+      if (probe != null) {
+        probe.close();
+      }
+      worker.close(timeout.dividedBy(2));
+      admin.close();
+      closed = true;
+      closeLock.notifyAll();
+      SidecarStats s = stats();
+      LOG.info(
+          "sidecar: stopped; records captured {}, sent {}, dropped {} {}",
+          s.captured(),
+          s.sent(),
+          s.dropped(),
+          s.droppedByReason());
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.driftwatch.sidecar.capture;
+
+import io.driftwatch.schema.v1.PredictionRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that drains the capture queue: parses each exchange into records and hands them to
+ * the sink. It is the only caller of {@link RecordSink#send}, so a sink that blocks (Kafka without
+ * metadata blocks up to {@code max.block.ms}) slows capture, never inference: the queue fills and
+ * further exchanges are counted dropped on the event loop.
+ */
+public final class CaptureWorker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CaptureWorker.class);
+
+  private final CaptureQueue queue;
+  private final RecordAssembler assembler;
+  private final RecordSink sink;
+  private final CaptureStats stats;
+  private final Thread thread;
+  private final ThrottledLog throttled = new ThrottledLog(LOG, 60, TimeUnit.SECONDS);
+  private final RecordSink.Outcome outcome;
+  private volatile boolean running = true;
+  private volatile long drainDeadlineNanos = Long.MAX_VALUE;
+  private boolean closed;
+
+  public CaptureWorker(
+      CaptureQueue queue, RecordAssembler assembler, RecordSink sink, CaptureStats stats) {
+    this.queue = queue;
+    this.assembler = assembler;
+    this.sink = sink;
+    this.stats = stats;
+    this.outcome =
+        new RecordSink.Outcome() {
+          @Override
+          public void sent() {
+            stats.sentFromSink();
+          }
+
+          @Override
+          public void dropped(String reason) {
+            stats.droppedFromSink(reason);
+          }
+        };
+    this.thread = new Thread(this::run, "driftwatch-capture");
+    thread.setDaemon(true);
+  }
+
+  /** Starts the worker thread. */
+  public void start() {
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        Exchange exchange = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (exchange != null) {
+          process(exchange);
+        }
+      }
+      // Closing: keep delivering what is queued until the drain deadline.
+      Exchange exchange;
+      while (System.nanoTime() < drainDeadlineNanos && (exchange = queue.poll()) != null) {
+        process(exchange);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void process(Exchange exchange) {
+    List<PredictionRecord> records;
+    try {
+      records = assembler.toRecords(exchange);
+    } catch (RuntimeException e) {
+      stats.captured(1);
+      stats.dropped(DropReason.INTERNAL_ERROR, 1);
+      throttled.warn("assemble", "capture: cannot turn an exchange into records", e);
+      return;
+    }
+    stats.captured(records.size());
+    for (PredictionRecord record : records) {
+      stats.handedToSink();
+      try {
+        sink.send(record, outcome);
+      } catch (RuntimeException e) {
+        // A sink must report through the outcome; one that throws still has its record counted.
+        outcome.dropped(DropReason.INTERNAL_ERROR);
+        throttled.warn("sink", "capture: the record sink threw", e);
+      }
+    }
+  }
+
+  /**
+   * Stops taking new work: delivers what is queued for up to half of {@code timeout}, counts the
+   * rest dropped ({@link DropReason#SHUTDOWN}), then closes the sink with the time left.
+   * Idempotent.
+   */
+  public synchronized void close(Duration timeout) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    long start = System.nanoTime();
+    drainDeadlineNanos = start + timeout.toNanos() / 2;
+    running = false;
+    try {
+      thread.join(Math.max(1, timeout.toMillis() / 2 + 100));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      // Stuck in a sink call: interrupting a Kafka send is safe, it fails with an exception.
+      thread.interrupt();
+      try {
+        thread.join(1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    int left = 0;
+    while (queue.poll() != null) {
+      left++;
+    }
+    if (left > 0) {
+      stats.captured(left);
+      stats.dropped(DropReason.SHUTDOWN, left);
+    }
+    long remaining = timeout.toNanos() - (System.nanoTime() - start);
+    sink.close(Duration.ofNanos(Math.max(remaining, 0)));
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(10));
+  }
+}

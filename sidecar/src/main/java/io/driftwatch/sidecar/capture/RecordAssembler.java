@@ -1,0 +1,113 @@
+package io.driftwatch.sidecar.capture;
+
+import io.driftwatch.schema.Records;
+import io.driftwatch.schema.v1.PredictionRecord;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns an exchange into prediction records: asks the exchange's parser for the payload rows, then
+ * adds what every protocol shares (ids, model, timing, status, trace id, sampling weight, errors).
+ * A batch of B > 1 rows yields B records with ids {@code <prediction id>/<row>}.
+ */
+public final class RecordAssembler {
+  /** The model name written when neither the configuration, the path nor the payload names one. */
+  public static final String UNKNOWN_MODEL = "unknown";
+
+  private static final int MAX_ERROR_CHARS = 1024;
+
+  private final String modelOverride;
+  private final String versionOverride;
+
+  /**
+   * @param modelOverride the model name to write instead of the one the request names; empty for
+   *     none
+   * @param versionOverride the model version to write instead of the request's; empty for none
+   */
+  public RecordAssembler(String modelOverride, String versionOverride) {
+    this.modelOverride = modelOverride == null ? "" : modelOverride;
+    this.versionOverride = versionOverride == null ? "" : versionOverride;
+  }
+
+  /** The records of one exchange; at least one. Never throws for bad payloads. */
+  public List<PredictionRecord> toRecords(Exchange exchange) {
+    ExchangeParser.Payload payload = exchange.parser().parse(exchange);
+    String model = firstNonEmpty(modelOverride, payload.model(), UNKNOWN_MODEL);
+    String version = firstNonEmpty(versionOverride, payload.modelVersion(), "");
+    List<String> errors = new ArrayList<>();
+    if (!exchange.proxyError().isEmpty()) {
+      errors.add(exchange.proxyError());
+    }
+    errors.addAll(payload.errors());
+    String captureError = String.join("; ", errors);
+    if (captureError.length() > MAX_ERROR_CHARS) {
+      captureError = captureError.substring(0, MAX_ERROR_CHARS);
+    }
+
+    PredictionRecord.Builder base =
+        PredictionRecord.newBuilder()
+            .setSchemaVersion(Records.SCHEMA_VERSION)
+            .setModel(model)
+            .setModelVersion(version)
+            .setTimestampMicros(exchange.startEpochMicros())
+            .setLatencyMicros(exchange.latencyNanos() / 1_000)
+            .setStatusCode(exchange.status())
+            .setTraceId(traceId(exchange.requestHeaders().get("traceparent")))
+            .setSamplingWeight(exchange.samplingWeight())
+            .setProtocol(exchange.parser().protocol())
+            .setCaptureError(captureError)
+            .setTruncated(exchange.requestTruncated() || exchange.responseTruncated());
+
+    List<ExchangeParser.Row> rows = payload.rows();
+    if (rows.isEmpty()) {
+      return List.of(base.setPredictionId(exchange.predictionId()).build());
+    }
+    List<PredictionRecord> out = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      ExchangeParser.Row row = rows.get(i);
+      String id = rows.size() == 1 ? exchange.predictionId() : exchange.predictionId() + "/" + i;
+      out.add(
+          base.clone()
+              .setPredictionId(id)
+              .putAllFeatures(row.features())
+              .putAllOutputs(row.outputs())
+              .build());
+    }
+    return out;
+  }
+
+  /** The trace id of a W3C {@code traceparent} header, or empty when absent or malformed. */
+  static String traceId(String traceparent) {
+    if (traceparent == null) {
+      return "";
+    }
+    String[] parts = traceparent.trim().split("-");
+    if (parts.length < 4 || parts[1].length() != 32 || !isLowerHex(parts[1])) {
+      return "";
+    }
+    if (parts[1].chars().allMatch(c -> c == '0')) {
+      return "";
+    }
+    return parts[1];
+  }
+
+  private static boolean isLowerHex(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String firstNonEmpty(String a, String b, String fallback) {
+    if (a != null && !a.isEmpty()) {
+      return a;
+    }
+    if (b != null && !b.isEmpty()) {
+      return b;
+    }
+    return fallback;
+  }
+}

@@ -1,0 +1,679 @@
+package io.driftwatch.sidecar.proxy;
+
+import io.driftwatch.sidecar.capture.CaptureTap;
+import io.driftwatch.sidecar.capture.Exchange;
+import io.driftwatch.sidecar.capture.ThrottledLog;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection and its upstream connection. Lives on one event loop (the upstream channel
+ * is registered on the client's), so its state needs no locking.
+ *
+ * <p>Requests are forwarded in arrival order over one keep-alive upstream connection, opened on the
+ * first request; their exchanges wait in a FIFO, and each upstream response belongs to the FIFO's
+ * head, which keeps HTTP/1.1 pipelining in order. Reading from one side stops while the other side
+ * cannot take more (channel writability), so a slow client or model never makes the proxy buffer
+ * without bound.
+ */
+final class ProxyConnection extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyConnection.class);
+  private static final ThrottledLog UNREACHABLE_LOG = new ThrottledLog(LOG, 30, TimeUnit.SECONDS);
+
+  static final String PREDICTION_ID = "x-prediction-id";
+  private static final String[] ID_HEADERS = {PREDICTION_ID, "x-request-id", "ce-id"};
+  private static final String[] CAPTURED_REQUEST_HEADERS = {
+    "content-type", "content-encoding", "traceparent", "inference-header-content-length"
+  };
+  private static final String[] CAPTURED_RESPONSE_HEADERS = {
+    "content-type", "content-encoding", "inference-header-content-length"
+  };
+  private static final byte[] UNREACHABLE =
+      "{\"error\":\"upstream unreachable\"}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] UPSTREAM_CLOSED =
+      "{\"error\":\"upstream closed the connection\"}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BAD_RESPONSE =
+      "{\"error\":\"upstream sent an invalid response\"}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BAD_REQUEST =
+      "{\"error\":\"bad request\"}".getBytes(StandardCharsets.US_ASCII);
+
+  /** Pipelined requests beyond this many unanswered ones wait in the client's socket. */
+  private static final int MAX_PIPELINED = 32;
+
+  /** What every connection of one proxy shares. */
+  record Shared(
+      ProxyServer.Settings settings,
+      CaptureTap tap,
+      ProxyObserver observer,
+      AtomicInteger inFlight) {}
+
+  private final Shared shared;
+  private final ArrayDeque<InFlight> exchanges = new ArrayDeque<>();
+  private final ArrayDeque<Object> pending = new ArrayDeque<>();
+  private Channel client;
+  private Channel upstream;
+  private boolean upstreamConnected;
+  private InFlight reading;
+  private boolean closed;
+
+  ProxyConnection(Shared shared) {
+    this.shared = shared;
+  }
+
+  /** The state of one exchange, from request head to response end. */
+  private static final class InFlight {
+    final String id;
+    final String method;
+    final String path;
+    final HttpVersion clientVersion;
+    final long startNanos;
+    final long startEpochMicros;
+    final CaptureTap.Decision decision;
+    final Map<String, String> requestHeaders;
+    final BodyTee requestTee;
+    boolean clientKeepAlive;
+    boolean requestComplete;
+    boolean responseStarted;
+    boolean interim;
+    boolean upstreamKeepAlive = true;
+    int status;
+    Map<String, String> responseHeaders = Map.of();
+    BodyTee responseTee;
+    Channel sentOn;
+
+    /** Set when the proxy must answer this exchange itself: the body to send. */
+    byte[] failureBody;
+
+    String failureDetail;
+
+    InFlight(
+        String id,
+        String method,
+        String path,
+        HttpVersion clientVersion,
+        boolean clientKeepAlive,
+        CaptureTap.Decision decision,
+        Map<String, String> requestHeaders,
+        BodyTee requestTee) {
+      this.id = id;
+      this.method = method;
+      this.path = path;
+      this.clientVersion = clientVersion;
+      this.clientKeepAlive = clientKeepAlive;
+      this.decision = decision;
+      this.requestHeaders = requestHeaders;
+      this.requestTee = requestTee;
+      this.startNanos = System.nanoTime();
+      Instant now = Instant.now();
+      this.startEpochMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    client = ctx.channel();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closed) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpRequest request) {
+      if (request.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(msg);
+        rejectBadRequest();
+        return;
+      }
+      reading = begin(request);
+      exchanges.add(reading);
+      shared.inFlight().incrementAndGet();
+      updateAutoRead();
+    }
+    InFlight ex = reading;
+    if (ex == null) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    boolean last = false;
+    if (msg instanceof HttpContent content) {
+      if (content.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(msg);
+        closeAll();
+        return;
+      }
+      if (ex.requestTee != null) {
+        ex.requestTee.add(content.content());
+      }
+      last = msg instanceof LastHttpContent;
+    }
+    forward(ex, msg);
+    if (last) {
+      ex.requestComplete = true;
+      reading = null;
+      answerFailures();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (upstream != null && upstreamConnected) {
+      upstream.flush();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    updateAutoRead();
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closed = true;
+    releasePending();
+    if (upstream != null) {
+      upstream.close();
+      upstream = null;
+    }
+    // Exchanges the client abandoned are neither answered nor captured.
+    shared.inFlight().addAndGet(-exchanges.size());
+    exchanges.clear();
+    reading = null;
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("client connection failed", cause);
+    ctx.close();
+  }
+
+  private InFlight begin(HttpRequest request) {
+    HttpHeaders headers = request.headers();
+    String id = predictionId(headers);
+    String uri = request.uri();
+    int q = uri.indexOf('?');
+    String path = q >= 0 ? uri.substring(0, q) : uri;
+    String method = request.method().name();
+    CaptureTap.Decision decision = shared.tap().decide(method, path, id);
+    Map<String, String> captured = Map.of();
+    BodyTee tee = null;
+    if (decision != null) {
+      captured = pick(headers, CAPTURED_REQUEST_HEADERS);
+      tee = new BodyTee(shared.tap().maxCaptureBytes(), HttpUtil.getContentLength(request, -1L));
+    }
+    InFlight ex =
+        new InFlight(
+            id,
+            method,
+            path,
+            request.protocolVersion(),
+            HttpUtil.isKeepAlive(request),
+            decision,
+            captured,
+            tee);
+
+    HopByHop.strip(headers);
+    if (!headers.contains(HttpHeaderNames.HOST)) {
+      headers.set(HttpHeaderNames.HOST, shared.settings().upstreamAuthority());
+    }
+    // Upstream always gets HTTP/1.1 so its connection is kept alive whatever the client speaks.
+    request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    return ex;
+  }
+
+  /** The id from the first usable id header, else a new UUID. */
+  static String predictionId(HttpHeaders headers) {
+    for (String name : ID_HEADERS) {
+      String value = headers.get(name);
+      if (value != null && isUsableId(value.trim())) {
+        return value.trim();
+      }
+    }
+    return UUID.randomUUID().toString();
+  }
+
+  private static boolean isUsableId(String id) {
+    if (id.isEmpty() || id.length() > 256) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Map<String, String> pick(HttpHeaders headers, String[] names) {
+    Map<String, String> out = new HashMap<>(8);
+    for (String name : names) {
+      String value = headers.get(name);
+      if (value != null) {
+        out.put(name, value);
+      }
+    }
+    return out;
+  }
+
+  private void forward(InFlight ex, Object msg) {
+    if (ex.failureBody != null || (ex.sentOn != null && ex.sentOn != upstream)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (upstream == null) {
+      connect();
+    }
+    ex.sentOn = upstream;
+    if (!upstreamConnected) {
+      pending.add(msg);
+      return;
+    }
+    upstream.write(msg, upstream.voidPromise());
+  }
+
+  private void connect() {
+    Bootstrap b =
+        new Bootstrap()
+            .group(client.eventLoop())
+            .channel(client.getClass())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, shared.settings().connectTimeout().toMillis()))
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new HttpClientCodec(), new UpstreamHandler());
+                  }
+                });
+    ChannelFuture f = b.connect(shared.settings().upstreamHost(), shared.settings().upstreamPort());
+    Channel ch = f.channel();
+    upstream = ch;
+    upstreamConnected = false;
+    updateAutoRead();
+    f.addListener((ChannelFutureListener) done -> connected(ch, done));
+  }
+
+  private void connected(Channel ch, ChannelFuture done) {
+    if (closed || ch != upstream) {
+      ch.close();
+      return;
+    }
+    if (done.isSuccess()) {
+      upstreamConnected = true;
+      Object msg;
+      while ((msg = pending.poll()) != null) {
+        ch.write(msg, ch.voidPromise());
+      }
+      ch.flush();
+      updateAutoRead();
+      return;
+    }
+    upstream = null;
+    releasePending();
+    shared.observer().onUpstreamError(ProxyObserver.CONNECT_FAILED);
+    UNREACHABLE_LOG.warn(
+        "connect",
+        "sidecar: model server "
+            + shared.settings().upstreamAuthority()
+            + " unreachable, answering 502",
+        done.cause());
+    for (InFlight ex : exchanges) {
+      if (ex.sentOn == ch && !ex.responseStarted) {
+        fail(ex, UNREACHABLE, "upstream: unreachable (" + describe(done.cause()) + ")");
+      }
+    }
+    updateAutoRead();
+    answerFailures();
+  }
+
+  private static String describe(Throwable cause) {
+    if (cause == null) {
+      return "unknown";
+    }
+    String m = cause.getMessage();
+    String text = cause.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    return text.length() <= 200 ? text : text.substring(0, 200);
+  }
+
+  private static void fail(InFlight ex, byte[] body, String detail) {
+    ex.failureBody = body;
+    ex.failureDetail = detail;
+  }
+
+  /** Answers, in order, the exchanges at the head of the FIFO that the proxy must answer itself. */
+  private void answerFailures() {
+    while (!closed && !exchanges.isEmpty()) {
+      InFlight head = exchanges.peek();
+      if (head.failureBody == null || !head.requestComplete) {
+        return;
+      }
+      ChannelFuture written = writeOwnResponse(head, head.failureBody);
+      complete(head, head.failureDetail);
+      if (!head.clientKeepAlive) {
+        closeAfter(written);
+      }
+    }
+  }
+
+  private ChannelFuture writeOwnResponse(InFlight ex, byte[] body) {
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_GATEWAY, Unpooled.wrappedBuffer(body));
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(PREDICTION_ID, ex.id);
+    if (!ex.clientKeepAlive) {
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (ex.clientVersion.equals(HttpVersion.HTTP_1_0)) {
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    ex.status = HttpResponseStatus.BAD_GATEWAY.code();
+    ex.responseStarted = true;
+    return client.writeAndFlush(r);
+  }
+
+  private void rejectBadRequest() {
+    if (!exchanges.isEmpty()) {
+      // An answer now would overtake the pipelined ones in front of it.
+      closeAll();
+      return;
+    }
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.BAD_REQUEST,
+            Unpooled.wrappedBuffer(BAD_REQUEST));
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, BAD_REQUEST.length)
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    shared.observer().onExchange(HttpResponseStatus.BAD_REQUEST.code(), 0);
+    closeAfter(client.writeAndFlush(r));
+  }
+
+  /** A response's last content went to the client: count it, capture it, forget it. */
+  private void complete(InFlight ex, String proxyError) {
+    exchanges.remove(ex);
+    shared.inFlight().decrementAndGet();
+    long latency = System.nanoTime() - ex.startNanos;
+    shared.observer().onExchange(ex.status, latency);
+    if (ex.decision != null && ex.decision.captures(ex.status)) {
+      BodyTee response = ex.responseTee;
+      shared
+          .tap()
+          .offer(
+              new Exchange(
+                  ex.id,
+                  ex.method,
+                  ex.path,
+                  ex.decision.parser(),
+                  ex.startEpochMicros,
+                  latency,
+                  ex.status,
+                  ex.requestHeaders,
+                  ex.responseHeaders,
+                  ex.requestTee.take(),
+                  ex.requestTee.truncated(),
+                  response == null ? new byte[0] : response.take(),
+                  response != null && response.truncated(),
+                  proxyError,
+                  ex.decision.weightFor(ex.status)));
+    }
+    updateAutoRead();
+  }
+
+  private void fromUpstream(Channel ch, Object msg) {
+    InFlight ex = exchanges.peek();
+    if (closed || ex == null || ex.sentOn != ch || ex.failureBody != null) {
+      ReferenceCountUtil.release(msg);
+      if (!closed) {
+        shared.observer().onUpstreamError(ProxyObserver.BAD_RESPONSE);
+      }
+      ch.close();
+      return;
+    }
+    if (msg instanceof HttpResponse response) {
+      if (response.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(msg);
+        shared.observer().onUpstreamError(ProxyObserver.BAD_RESPONSE);
+        if (!ex.responseStarted) {
+          ex.clientKeepAlive = false;
+          closeAfter(writeOwnResponse(ex, BAD_RESPONSE));
+          complete(ex, "upstream: invalid response");
+        } else {
+          complete(ex, "upstream: invalid response");
+          closeAll();
+        }
+        ch.close();
+        return;
+      }
+      int code = response.status().code();
+      if (code >= 100 && code < 200 && code != 101) {
+        ex.interim = true;
+        HopByHop.strip(response.headers());
+      } else {
+        beginResponse(ex, response);
+      }
+    }
+    if (msg instanceof HttpContent content) {
+      if (content.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(msg);
+        shared.observer().onUpstreamError(ProxyObserver.BAD_RESPONSE);
+        complete(ex, "upstream: invalid response body");
+        closeAll();
+        return;
+      }
+      boolean last = msg instanceof LastHttpContent;
+      if (ex.interim) {
+        ex.interim = !last;
+        client.write(msg, client.voidPromise());
+        return;
+      }
+      if (ex.responseTee != null) {
+        ex.responseTee.add(content.content());
+      }
+      if (last) {
+        ChannelFuture written = client.write(msg);
+        complete(ex, "");
+        if (!ex.upstreamKeepAlive) {
+          // Requests already pipelined on it are answered by upstreamClosed.
+          if (upstream == ch) {
+            upstream = null;
+            upstreamConnected = false;
+          }
+          ch.close();
+        }
+        if (!ex.clientKeepAlive) {
+          client.flush();
+          closeAfter(written);
+        }
+        return;
+      }
+    }
+    client.write(msg, client.voidPromise());
+  }
+
+  private void beginResponse(InFlight ex, HttpResponse response) {
+    int code = response.status().code();
+    ex.responseStarted = true;
+    ex.status = code;
+    HttpHeaders headers = response.headers();
+    if (ex.decision != null && ex.decision.captures(code)) {
+      ex.responseHeaders = pick(headers, CAPTURED_RESPONSE_HEADERS);
+      ex.responseTee =
+          new BodyTee(shared.tap().maxCaptureBytes(), HttpUtil.getContentLength(response, -1L));
+    }
+    ex.upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+    boolean chunked = HttpUtil.isTransferEncodingChunked(response);
+    boolean framed =
+        chunked
+            || HttpUtil.isContentLengthSet(response)
+            || HttpMethod.HEAD.name().equals(ex.method)
+            || code == 204
+            || code == 304;
+    HopByHop.strip(headers);
+    headers.set(PREDICTION_ID, ex.id);
+    if (ex.clientVersion.equals(HttpVersion.HTTP_1_0)) {
+      // HTTP/1.0 has no chunked coding: such a body ends when the connection does.
+      if (chunked) {
+        headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        ex.clientKeepAlive = false;
+      } else if (!framed) {
+        ex.clientKeepAlive = false;
+      }
+    } else if (!framed) {
+      HttpUtil.setTransferEncodingChunked(response, true);
+    }
+    if (!ex.clientKeepAlive) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (ex.clientVersion.equals(HttpVersion.HTTP_1_0)) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+  }
+
+  private void upstreamClosed(Channel ch) {
+    if (ch == upstream) {
+      upstream = null;
+      upstreamConnected = false;
+    }
+    if (closed) {
+      return;
+    }
+    InFlight head = null;
+    for (InFlight ex : exchanges) {
+      if (ex.sentOn == ch && ex.failureBody == null) {
+        head = ex;
+        break;
+      }
+    }
+    if (head == null) {
+      // An idle connection closed; the next request opens a new one.
+      updateAutoRead();
+      return;
+    }
+    if (head.responseStarted) {
+      shared.observer().onUpstreamError(ProxyObserver.CLOSED_MID_RESPONSE);
+      complete(head, "upstream: closed mid-response");
+      closeAll();
+      return;
+    }
+    shared.observer().onUpstreamError(ProxyObserver.CLOSED_BEFORE_RESPONSE);
+    if (head != exchanges.peek()) {
+      closeAll();
+      return;
+    }
+    head.clientKeepAlive = false;
+    ChannelFuture written = writeOwnResponse(head, UPSTREAM_CLOSED);
+    complete(head, "upstream: closed before responding");
+    closeAfter(written);
+  }
+
+  private void closeAfter(ChannelFuture written) {
+    closed = true;
+    releasePending();
+    written.addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void closeAll() {
+    closed = true;
+    releasePending();
+    if (upstream != null) {
+      upstream.close();
+    }
+    client.close();
+  }
+
+  private void releasePending() {
+    Object msg;
+    while ((msg = pending.poll()) != null) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * Reads from the client only while upstream is connected and can take more, and fewer than {@link
+   * #MAX_PIPELINED} exchanges wait; reads from upstream only while the client can take more.
+   */
+  private void updateAutoRead() {
+    if (client == null) {
+      return;
+    }
+    boolean upstreamReady = upstream == null || (upstreamConnected && upstream.isWritable());
+    client.config().setAutoRead(!closed && upstreamReady && exchanges.size() < MAX_PIPELINED);
+    if (upstream != null && upstreamConnected) {
+      upstream.config().setAutoRead(client.isWritable());
+    }
+  }
+
+  /** The handler on the upstream channel: hands everything back to this connection. */
+  private final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      fromUpstream(ctx.channel(), msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (client.isActive()) {
+        client.flush();
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      updateAutoRead();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      upstreamClosed(ctx.channel());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug("upstream connection failed", cause);
+      ctx.close();
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.driftwatch.sidecar.proxy;
+
+import io.driftwatch.sidecar.capture.CaptureTap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The HTTP/1.1 reverse proxy: accepts client connections and streams each request to the model
+ * server over one upstream connection per client connection, and each response back, while a {@link
+ * CaptureTap} decides what to copy. Bodies are forwarded chunk by chunk as they arrive, never
+ * aggregated.
+ */
+public final class ProxyServer implements AutoCloseable {
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final Channel serverChannel;
+  private final ChannelGroup clients;
+  private final AtomicInteger inFlight;
+
+  private ProxyServer(
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      Channel serverChannel,
+      ChannelGroup clients,
+      AtomicInteger inFlight) {
+    this.boss = boss;
+    this.workers = workers;
+    this.serverChannel = serverChannel;
+    this.clients = clients;
+    this.inFlight = inFlight;
+  }
+
+  /**
+   * Binds the listening socket and starts serving.
+   *
+   * @throws IllegalStateException when the address cannot be bound
+   */
+  public static ProxyServer start(Settings settings, CaptureTap tap, ProxyObserver observer) {
+    EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("driftwatch-accept"));
+    EventLoopGroup workers =
+        new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("driftwatch-proxy"));
+    ChannelGroup clients =
+        new DefaultChannelGroup("driftwatch-clients", GlobalEventExecutor.INSTANCE);
+    AtomicInteger inFlight = new AtomicInteger();
+    ProxyConnection.Shared shared = new ProxyConnection.Shared(settings, tap, observer, inFlight);
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    clients.add(ch);
+                    ch.pipeline().addLast(new HttpServerCodec(), new ProxyConnection(shared));
+                  }
+                });
+    try {
+      Channel server =
+          b.bind(new InetSocketAddress(settings.listenHost(), settings.listenPort()))
+              .syncUninterruptibly()
+              .channel();
+      return new ProxyServer(boss, workers, server, clients, inFlight);
+    } catch (Exception e) {
+      // Netty rethrows the bind failure (a checked BindException) without declaring it.
+      boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw new IllegalStateException(
+          "listen: "
+              + settings.listenHost()
+              + ":"
+              + settings.listenPort()
+              + " (expected: an address this host can bind: "
+              + e
+              + ")",
+          e);
+    }
+  }
+
+  /** The port the proxy listens on (the bound one when 0 was asked for). */
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** Whether the listening socket is open. */
+  public boolean isBound() {
+    return serverChannel.isActive();
+  }
+
+  /** Exchanges begun and not yet answered, over all connections. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * Stops accepting, lets in-flight exchanges finish for up to {@code drain}, then closes every
+   * connection and stops the event loops.
+   */
+  public void close(Duration drain) {
+    serverChannel.close().syncUninterruptibly();
+    long deadline = System.nanoTime() + drain.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(5));
+  }
+
+  /**
+   * Where to listen and where the model server is.
+   *
+   * @param listenHost the address to bind, e.g. {@code 0.0.0.0}
+   * @param listenPort the port to bind; 0 for a free one
+   * @param upstreamHost the model server's host
+   * @param upstreamPort the model server's port
+   * @param connectTimeout how long an upstream connect may take before the client gets a 502
+   * @param ioThreads event loop threads; 0 for Netty's default (twice the cores)
+   */
+  public record Settings(
+      String listenHost,
+      int listenPort,
+      String upstreamHost,
+      int upstreamPort,
+      Duration connectTimeout,
+      int ioThreads) {
+
+    /** The {@code Host} header value for requests that come without one (HTTP/1.0). */
+    String upstreamAuthority() {
+      return upstreamHost.indexOf(':') >= 0
+          ? "[" + upstreamHost + "]:" + upstreamPort
+          : upstreamHost + ":" + upstreamPort;
+    }
+  }
+}
