@@ -47,7 +47,10 @@ class MonitorJobIT {
             .withTopics(in, metrics, dlq)
             .withWindow(Duration.ofSeconds(2))
             .withTiming(
-                Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1))
+                Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1))
             .withIdentity("it-monitor", "it-monitor")
             .withParallelism(2);
     JobClient job = MonitorJob.start(EmbeddedFlink.environment(2), config);

@@ -23,6 +23,7 @@ public final class IdleAwareWatermarks<T> implements WatermarkGenerator<T> {
   private final LongSupplier clock;
   private long maxTimestamp = Long.MIN_VALUE;
   private long lastEventWallMillis;
+  private boolean markedIdle;
   private long lastEmitted = Long.MIN_VALUE;
 
   public IdleAwareWatermarks(Duration outOfOrderness, Duration idleTimeout, LongSupplier clock) {
@@ -40,9 +41,15 @@ public final class IdleAwareWatermarks<T> implements WatermarkGenerator<T> {
 
   @Override
   public void onPeriodicEmit(WatermarkOutput output) {
-    long watermark =
-        maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrdernessMillis - 1;
     long now = clock.getAsLong();
+    if (maxTimestamp == Long.MIN_VALUE) {
+      if (!markedIdle && now - lastEventWallMillis >= idleTimeoutMillis) {
+        markedIdle = true;
+        output.markIdle();
+      }
+      return;
+    }
+    long watermark = maxTimestamp - outOfOrdernessMillis - 1;
     if (now - lastEventWallMillis >= idleTimeoutMillis) {
       watermark = Math.max(watermark, now - idleTimeoutMillis - outOfOrdernessMillis - 1);
     }
