@@ -148,7 +148,139 @@ public enum MetricCatalog {
       Source.SIDECAR,
       "errors",
       List.of("reason"),
-      "Failures talking to the model server (connect_failed, closed, ...).");
+      "Failures talking to the model server (connect_failed, closed, ...)."),
+  FEATURE_DRIFT_SCORE(
+      "driftwatch_feature_drift_score",
+      Kind.GAUGE,
+      Source.JOB,
+      "p-value or distance",
+      List.of("model", "version", "feature", "role", "method"),
+      "Drift score of the last drift window against the reference, as Evidently reports it: the"
+          + " p-value for ks, chisquare and z, the distance for wasserstein, jensenshannon and the"
+          + " other distances. role=input for model inputs, role=output for model outputs"
+          + " (prediction drift)."),
+  FEATURE_DRIFT_DETECTED(
+      "driftwatch_feature_drift_detected",
+      Kind.GAUGE,
+      Source.JOB,
+      "boolean",
+      List.of("model", "version", "feature", "role"),
+      "1 when the column drifted in the last drift window (the method's threshold rule and the"
+          + " practical-significance gate both passed), else 0. Absent while the window holds too"
+          + " few values to test."),
+  FEATURE_DRIFT_P_VALUE(
+      "driftwatch_feature_drift_p_value",
+      Kind.GAUGE,
+      Source.JOB,
+      "p-value",
+      List.of("model", "version", "feature", "role", "method"),
+      "P-value of the last drift window's test; only for the p-value methods ks, chisquare and z."),
+  FEATURE_DRIFT_EFFECT_SIZE(
+      "driftwatch_feature_drift_effect_size",
+      Kind.GAUGE,
+      Source.JOB,
+      "effect size",
+      List.of("model", "version", "feature", "role", "method"),
+      "Sample-size-free effect of the last drift window: KS D for ks, Cramer's V for chisquare,"
+          + " Cohen's h for z, the distance itself otherwise. Drift needs it at or above the"
+          + " practical-significance gate (default 0.1; 0.2 for Cohen's h)."),
+  FEATURE_DRIFT_THRESHOLD(
+      "driftwatch_feature_drift_threshold",
+      Kind.GAUGE,
+      Source.JOB,
+      "p-value or distance",
+      List.of("model", "version", "feature", "role", "method"),
+      "Threshold of the method's decision: drift when p < threshold (ks: p <= threshold) or when"
+          + " the distance >= threshold; Evidently's defaults, 0.05 and 0.1."),
+  FEATURE_DRIFT_ERROR_BOUND(
+      "driftwatch_feature_drift_error_bound",
+      Kind.GAUGE,
+      Source.JOB,
+      "statistic units",
+      List.of("model", "version", "feature", "role", "method"),
+      "Absolute bound on the statistic (KS D or the distance) from computing it on sketches: 0"
+          + " when exact counts were used, +Inf when no bound is claimed."),
+  FEATURE_MISSING_RATIO(
+      "driftwatch_feature_missing_ratio",
+      Kind.GAUGE,
+      Source.JOB,
+      "ratio",
+      List.of("model", "version", "feature", "role"),
+      "Share of the last drift window's records in which the column was absent, null, empty, NaN"
+          + " or infinite."),
+  FEATURE_TYPE_MISMATCH_RATIO(
+      "driftwatch_feature_type_mismatch_ratio",
+      Kind.GAUGE,
+      Source.JOB,
+      "ratio",
+      List.of("model", "version", "feature", "role"),
+      "Share of the last drift window's records in which the column held a value of another type"
+          + " than the reference's (text in a numerical column, a list of numbers, a category key"
+          + " that is not a number)."),
+  FEATURE_OUT_OF_RANGE_RATIO(
+      "driftwatch_feature_out_of_range_ratio",
+      Kind.GAUGE,
+      Source.JOB,
+      "ratio",
+      List.of("model", "version", "feature", "role"),
+      "Share of a numerical column's non-missing values in the last drift window outside the"
+          + " reference's [min, max]; exact for columns with few distinct values, else from a KLL"
+          + " sketch (rank error about 1.3%)."),
+  FEATURE_NEW_CATEGORY_RATIO(
+      "driftwatch_feature_new_category_ratio",
+      Kind.GAUGE,
+      Source.JOB,
+      "ratio",
+      List.of("model", "version", "feature", "role"),
+      "Share of a categorical column's non-missing values in the last drift window whose category"
+          + " the reference never saw."),
+  DATASET_DRIFT_SHARE(
+      "driftwatch_dataset_drift_share",
+      Kind.GAUGE,
+      Source.JOB,
+      "ratio",
+      List.of("model", "version"),
+      "Share of the input columns tested in the last drift window that drifted."),
+  DATASET_DRIFT_DETECTED(
+      "driftwatch_dataset_drift_detected",
+      Kind.GAUGE,
+      Source.JOB,
+      "boolean",
+      List.of("model", "version"),
+      "1 when the share of drifted input columns reached the dataset drift share (default 0.5, as"
+          + " Evidently), else 0."),
+  DRIFT_WINDOW_RECORDS(
+      "driftwatch_drift_window_records",
+      Kind.GAUGE,
+      Source.JOB,
+      "records",
+      List.of("model", "version", "role"),
+      "Records in the last drift window that carried inputs (role=input) or outputs"
+          + " (role=output)."),
+  DRIFT_REFERENCE_RECORDS(
+      "driftwatch_drift_reference_records",
+      Kind.GAUGE,
+      Source.JOB,
+      "records",
+      List.of("model", "version", "role"),
+      "Size of the reference the last drift window was compared with (values of its best-covered"
+          + " column, missing ones included)."),
+  DRIFT_REFERENCE_PUBLISHED(
+      "driftwatch_drift_reference_published",
+      Kind.GAUGE,
+      Source.JOB,
+      "boolean",
+      List.of("model", "version", "role"),
+      "1 when the reference came from the profiles topic, 0 when it is the model version's first"
+          + " records."),
+  DRIFT_RECORDS_LATE_TOTAL(
+      "driftwatch_drift_records_late_total",
+      Kind.COUNTER,
+      Source.JOB,
+      "records",
+      List.of("model", "version"),
+      "Predictions that reached the drift branch after their drift window had closed; they are"
+          + " left out of drift and data-quality windows.");
 
   /** The Prometheus metric type. */
   public enum Kind {

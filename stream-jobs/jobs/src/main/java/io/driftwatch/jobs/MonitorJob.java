@@ -1,5 +1,6 @@
 package io.driftwatch.jobs;
 
+import io.driftwatch.jobs.drift.DriftBranch;
 import io.driftwatch.jobs.io.DeadLetter;
 import io.driftwatch.jobs.io.DeadLetterSerializer;
 import io.driftwatch.jobs.io.EncodedRecord;
@@ -36,15 +37,22 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * The Driftwatch monitor job: one Flink job, each analysis a branch of it.
  *
  * <pre>
- * predictions topic ─► decode ─┬─► keyBy model/version ─► event-time window ─► traffic metrics ─┐
- *                              │                              └─ late records ─► count ─────────┤
- *                              └─► dead letters ─► DLQ topic                                     ├─► metrics topic
- *                                       └─────────────────────► count rejected ─────────────────┘
+ * predictions topic ─► decode ─┬─► keyBy model/version ─► event-time window ─► traffic metrics ──┐
+ *                              │                              └─ late records ─► count ──────────┤
+ *                              ├─► observations ─► drift branch ─┬─► drift metrics ───────────────┤
+ *                              │    profiles topic ─┘            ├─► DriftEvents ─► events topic  ├─► metrics topic
+ *                              │                                 └─► late, bad profiles ─► count ─┤
+ *                              └─► dead letters (and bad profiles) ─► DLQ topic                   │
+ *                                       └─────────────────────► count rejected ──────────────────┘
  * </pre>
  *
+ * <p>The drift branch ({@link DriftBranch}) profiles every input and output per model version over
+ * its own windows and compares them with the version's reference profile; see {@code
+ * io.driftwatch.jobs.drift}.
+ *
  * <p>Event time is the Kafka record timestamp, which the sidecar sets to the capture time. Sources
- * commit offsets on checkpoints; both sinks are transactional, so a consumer reading the metrics
- * topic with {@code isolation.level=read_committed} sees every window exactly once.
+ * commit offsets on checkpoints; every sink is transactional, so a consumer reading the metrics or
+ * events topic with {@code isolation.level=read_committed} sees every window exactly once.
  */
 public final class MonitorJob {
   /** The job's name in Flink. */
@@ -63,7 +71,7 @@ public final class MonitorJob {
             .setBootstrapServers(c.bootstrapServers())
             .setTopics(c.predictionsTopic())
             .setGroupId(c.groupId())
-            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setStartingOffsets(committedOrEarliest())
             .setDeserializer(new RawRecordDeserializer())
             .setProperty("partition.discovery.interval.ms", "30000")
             .setProperty("commit.offsets.on.checkpoint", "true")
@@ -75,10 +83,11 @@ public final class MonitorJob {
                         c.outOfOrderness(), c.idleTimeout(), System::currentTimeMillis))
             .withTimestampAssigner((record, kafkaTimestamp) -> record.timestampMillis);
 
+    int driftBuckets = c.drift().enabled() ? c.drift().bucketsFor(c.parallelism()) : 0;
     SingleOutputStreamOperator<TrafficEvent> predictions =
         env.fromSource(source, watermarks, "predictions")
             .uid("predictions-source")
-            .process(new DecodePredictions())
+            .process(new DecodePredictions(driftBuckets))
             .uid("decode-predictions")
             .name("decode predictions");
     DataStream<DeadLetter> deadLetters = predictions.getSideOutput(DecodePredictions.DEAD_LETTERS);
@@ -120,15 +129,31 @@ public final class MonitorJob {
                         Map.of("model", e.model, "version", e.version)))
             .returns(CountEvent.class)
             .name("count late");
+    DataStream<CountEvent> counts = rejected.union(lateCounts);
+    DataStream<EncodedRecord> metrics = traffic;
+    if (c.drift().enabled()) {
+      DriftBranch.Outputs drift =
+          DriftBranch.build(
+              env,
+              predictions.getSideOutput(DecodePredictions.OBSERVATIONS),
+              c.drift(),
+              driftBuckets,
+              c.bootstrapServers(),
+              c.profilesTopic(),
+              c.groupId() + "-profiles");
+      metrics = metrics.union(drift.metrics());
+      counts = counts.union(drift.counts());
+      deadLetters = deadLetters.union(drift.deadLetters());
+      drift.events().sinkTo(eventsSink(c)).uid("events-sink").name("events topic");
+    }
     DataStream<EncodedRecord> counters =
-        rejected
-            .union(lateCounts)
+        counts
             .keyBy(CountEvent::key)
             .process(new RecordCounter())
             .uid("record-counter")
             .name("record counter");
 
-    traffic.union(counters).sinkTo(metricsSink(c)).uid("metrics-sink").name("metrics topic");
+    metrics.union(counters).sinkTo(metricsSink(c)).uid("metrics-sink").name("metrics topic");
     deadLetters.sinkTo(dlqSink(c)).uid("dlq-sink").name("dead-letter topic");
   }
 
@@ -139,12 +164,28 @@ public final class MonitorJob {
     return env.executeAsync(NAME);
   }
 
+  // The connector for Flink 2.2 takes only kafka-clients' deprecated reset-strategy enum.
+  @SuppressWarnings("deprecation")
+  private static OffsetsInitializer committedOrEarliest() {
+    return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+  }
+
   private static KafkaSink<EncodedRecord> metricsSink(MonitorJobConfig c) {
     return KafkaSink.<EncodedRecord>builder()
         .setBootstrapServers(c.bootstrapServers())
         .setRecordSerializer(new EncodedRecordSerializer(c.metricsTopic()))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(c.transactionalIdPrefix() + "-metrics")
+        .setKafkaProducerConfig(producerConfig())
+        .build();
+  }
+
+  private static KafkaSink<EncodedRecord> eventsSink(MonitorJobConfig c) {
+    return KafkaSink.<EncodedRecord>builder()
+        .setBootstrapServers(c.bootstrapServers())
+        .setRecordSerializer(new EncodedRecordSerializer(c.eventsTopic()))
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(c.transactionalIdPrefix() + "-events")
         .setKafkaProducerConfig(producerConfig())
         .build();
   }

@@ -1,5 +1,6 @@
 package io.driftwatch.jobs;
 
+import io.driftwatch.jobs.drift.DriftConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,6 +24,9 @@ import java.util.Objects;
  * @param parallelism the job's parallelism
  * @param transactionalIdPrefix prefix of the Kafka transactional ids of the exactly-once sinks;
  *     unique per job deployment
+ * @param profilesTopic the compacted topic of published reference profiles, keyed model/version
+ * @param eventsTopic where DriftEvents go
+ * @param drift the drift, data-quality and prediction-drift branch's settings
  */
 public record MonitorJobConfig(
     String bootstrapServers,
@@ -36,7 +40,10 @@ public record MonitorJobConfig(
     Duration allowedLateness,
     Duration checkpointInterval,
     int parallelism,
-    String transactionalIdPrefix)
+    String transactionalIdPrefix,
+    String profilesTopic,
+    String eventsTopic,
+    DriftConfig drift)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -48,6 +55,9 @@ public record MonitorJobConfig(
     requireText("dlqTopic", dlqTopic);
     requireText("groupId", groupId);
     requireText("transactionalIdPrefix", transactionalIdPrefix);
+    requireText("profilesTopic", profilesTopic);
+    requireText("eventsTopic", eventsTopic);
+    Objects.requireNonNull(drift, "drift");
     requirePositive("window", window);
     requireNonNegative("outOfOrderness", outOfOrderness);
     requirePositive("idleTimeout", idleTimeout);
@@ -58,7 +68,10 @@ public record MonitorJobConfig(
     }
   }
 
-  /** The defaults for {@code bootstrapServers}: 1-minute windows, 10 s checkpoints. */
+  /**
+   * The defaults for {@code bootstrapServers}: 1-minute traffic windows, 10 s checkpoints, and the
+   * drift branch on with {@link DriftConfig#defaults()} (5-minute tumbling drift windows).
+   */
   public static MonitorJobConfig defaults(String bootstrapServers) {
     return new MonitorJobConfig(
         bootstrapServers,
@@ -72,7 +85,10 @@ public record MonitorJobConfig(
         Duration.ofMinutes(2),
         Duration.ofSeconds(10),
         1,
-        "driftwatch-monitor");
+        "driftwatch-monitor",
+        Topics.PROFILES,
+        Topics.EVENTS,
+        DriftConfig.defaults());
   }
 
   public MonitorJobConfig withWindow(Duration w) {
@@ -88,7 +104,10 @@ public record MonitorJobConfig(
         allowedLateness,
         checkpointInterval,
         parallelism,
-        transactionalIdPrefix);
+        transactionalIdPrefix,
+        profilesTopic,
+        eventsTopic,
+        drift);
   }
 
   public MonitorJobConfig withTiming(
@@ -105,7 +124,10 @@ public record MonitorJobConfig(
         lateness,
         checkpoint,
         parallelism,
-        transactionalIdPrefix);
+        transactionalIdPrefix,
+        profilesTopic,
+        eventsTopic,
+        drift);
   }
 
   public MonitorJobConfig withParallelism(int p) {
@@ -121,7 +143,10 @@ public record MonitorJobConfig(
         allowedLateness,
         checkpointInterval,
         p,
-        transactionalIdPrefix);
+        transactionalIdPrefix,
+        profilesTopic,
+        eventsTopic,
+        drift);
   }
 
   public MonitorJobConfig withTopics(String predictions, String metrics, String dlq) {
@@ -137,7 +162,10 @@ public record MonitorJobConfig(
         allowedLateness,
         checkpointInterval,
         parallelism,
-        transactionalIdPrefix);
+        transactionalIdPrefix,
+        profilesTopic,
+        eventsTopic,
+        drift);
   }
 
   public MonitorJobConfig withIdentity(String group, String txPrefix) {
@@ -153,7 +181,50 @@ public record MonitorJobConfig(
         allowedLateness,
         checkpointInterval,
         parallelism,
-        txPrefix);
+        txPrefix,
+        profilesTopic,
+        eventsTopic,
+        drift);
+  }
+
+  /** A copy with other topics for published profiles and for DriftEvents. */
+  public MonitorJobConfig withDriftTopics(String profiles, String events) {
+    return new MonitorJobConfig(
+        bootstrapServers,
+        predictionsTopic,
+        metricsTopic,
+        dlqTopic,
+        groupId,
+        window,
+        outOfOrderness,
+        idleTimeout,
+        allowedLateness,
+        checkpointInterval,
+        parallelism,
+        transactionalIdPrefix,
+        profiles,
+        events,
+        drift);
+  }
+
+  /** A copy with other drift branch settings. */
+  public MonitorJobConfig withDrift(DriftConfig d) {
+    return new MonitorJobConfig(
+        bootstrapServers,
+        predictionsTopic,
+        metricsTopic,
+        dlqTopic,
+        groupId,
+        window,
+        outOfOrderness,
+        idleTimeout,
+        allowedLateness,
+        checkpointInterval,
+        parallelism,
+        transactionalIdPrefix,
+        profilesTopic,
+        eventsTopic,
+        d);
   }
 
   private static void requireText(String name, String value) {

@@ -1,5 +1,6 @@
 package io.driftwatch.jobs.traffic;
 
+import io.driftwatch.jobs.drift.Observation;
 import io.driftwatch.jobs.io.DeadLetter;
 import io.driftwatch.jobs.io.RawRecord;
 import io.driftwatch.schema.Decoded;
@@ -12,7 +13,15 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-/** Decodes predictions; what cannot be read goes to the dead-letter side output with its reason. */
+/**
+ * Decodes predictions once for every branch: the traffic projection on the main output, the drift
+ * projection on {@link #OBSERVATIONS}; what cannot be read goes to the dead-letter side output with
+ * its reason.
+ *
+ * <p>Why two outputs rather than one record carrying both projections: each branch shuffles its
+ * records by its own key, and the traffic branch would otherwise serialize every feature and output
+ * of every prediction across the network only to ignore them.
+ */
 public final class DecodePredictions extends ProcessFunction<RawRecord, TrafficEvent> {
   private static final long serialVersionUID = 1L;
 
@@ -20,7 +29,26 @@ public final class DecodePredictions extends ProcessFunction<RawRecord, TrafficE
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
+  /** The drift branch's projection of every decoded prediction (when the branch is on). */
+  public static final OutputTag<Observation> OBSERVATIONS =
+      new OutputTag<>("observations", TypeInformation.of(Observation.class));
+
+  private final int driftBuckets;
   private transient Counter rejected;
+  private transient long sequence;
+
+  /** Decodes for the traffic branch only. */
+  public DecodePredictions() {
+    this(0);
+  }
+
+  /**
+   * @param driftBuckets pre-aggregation buckets of the drift branch; 0 when the branch is off and
+   *     no observations are emitted
+   */
+  public DecodePredictions(int driftBuckets) {
+    this.driftBuckets = driftBuckets;
+  }
 
   @Override
   public void open(OpenContext context) {
@@ -31,7 +59,11 @@ public final class DecodePredictions extends ProcessFunction<RawRecord, TrafficE
   public void processElement(RawRecord raw, Context ctx, Collector<TrafficEvent> out) {
     Decoded<PredictionRecord> decoded = Records.decodePrediction(raw.value);
     if (decoded.isOk()) {
-      out.collect(TrafficEvent.of(decoded.value()));
+      PredictionRecord r = decoded.value();
+      out.collect(TrafficEvent.of(r));
+      if (driftBuckets > 0) {
+        ctx.output(OBSERVATIONS, Observation.of(r, driftBuckets, sequence++));
+      }
     } else {
       rejected.inc();
       ctx.output(DEAD_LETTERS, new DeadLetter(decoded.reasonCode(), decoded.reason(), raw));
