@@ -12,6 +12,7 @@ import io.driftwatch.exporter.ExporterConfig;
 import io.driftwatch.jobs.MonitorJob;
 import io.driftwatch.jobs.MonitorJobConfig;
 import io.driftwatch.jobs.Topics;
+import io.driftwatch.schema.MetricCatalog;
 import io.driftwatch.sidecar.SidecarConfig;
 import io.driftwatch.sidecar.SidecarServer;
 import java.net.URI;
@@ -107,6 +108,9 @@ class WholeSliceIT {
               .contains(
                   "driftwatch_prediction_latency_seconds{model=\"credit-risk\",version=\"1\",quantile=\"0.99\"}");
           assertThat(sidecar.stats().sent()).isEqualTo(REQUESTS);
+          assertOnlyCataloguedNames(body);
+          assertOnlyCataloguedNames(
+              scrape(http, URI.create("http://127.0.0.1:" + sidecar.adminPort() + "/metrics")));
           assertThat(sidecar.stats().dropped()).isZero();
 
           // Corrupt bytes on the predictions topic: counted, sent to the DLQ, nothing else moves.
@@ -142,6 +146,20 @@ class WholeSliceIT {
         http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();
+  }
+
+  /** Every driftwatch_ series exposed must be a name of docs/metrics.md (MetricCatalog). */
+  private static void assertOnlyCataloguedNames(String exposition) {
+    Matcher m = Pattern.compile("(?m)^(driftwatch_[a-z0-9_]+)[{ ]").matcher(exposition);
+    int seen = 0;
+    while (m.find()) {
+      String name = m.group(1).replaceAll("_(bucket|count|sum|created)$", "");
+      assertThat(MetricCatalog.byName(name))
+          .as("exposed metric %s is in MetricCatalog", name)
+          .isPresent();
+      seen++;
+    }
+    assertThat(seen).isPositive();
   }
 
   /** Sums the samples of {@code name} whose label set contains {@code labelFilter}. */

@@ -280,7 +280,70 @@ public enum MetricCatalog {
       "records",
       List.of("model", "version"),
       "Predictions that reached the drift branch after their drift window had closed; they are"
-          + " left out of drift and data-quality windows.");
+          + " left out of drift and data-quality windows."),
+  SIDECAR_INGEST_REQUESTS_TOTAL(
+      "driftwatch_sidecar_ingest_requests_total",
+      Kind.COUNTER,
+      Source.SIDECAR,
+      "requests",
+      List.of("endpoint", "code"),
+      "Requests to the ingest endpoints (endpoint=labels or cloudevents), by the status answered."),
+  SIDECAR_LABELS_ACCEPTED_TOTAL(
+      "driftwatch_sidecar_labels_accepted_total",
+      Kind.COUNTER,
+      Source.SIDECAR,
+      "labels",
+      List.of(),
+      "Labels accepted by POST /v1/labels."),
+  SIDECAR_LABELS_SENT_TOTAL(
+      "driftwatch_sidecar_labels_sent_total",
+      Kind.COUNTER,
+      Source.SIDECAR,
+      "labels",
+      List.of(),
+      "Labels acknowledged by Kafka."),
+  SIDECAR_LABELS_DROPPED_TOTAL(
+      "driftwatch_sidecar_labels_dropped_total",
+      Kind.COUNTER,
+      Source.SIDECAR,
+      "labels",
+      List.of("reason"),
+      "Labels accepted but not delivered, by reason."),
+  SIDECAR_LABELS_QUEUE_RECORDS(
+      "driftwatch_sidecar_labels_queue_records",
+      Kind.GAUGE,
+      Source.SIDECAR,
+      "labels",
+      List.of(),
+      "Labels waiting to be sent."),
+  SIDECAR_CLOUDEVENTS_RECEIVED_TOTAL(
+      "driftwatch_sidecar_cloudevents_received_total",
+      Kind.COUNTER,
+      Source.SIDECAR,
+      "events",
+      List.of("type"),
+      "KServe logger CloudEvents accepted, by type (request, response)."),
+  SIDECAR_CLOUDEVENTS_PAIRED_TOTAL(
+      "driftwatch_sidecar_cloudevents_paired_total",
+      Kind.COUNTER,
+      Source.SIDECAR,
+      "inferences",
+      List.of(),
+      "Inferences whose request and response events were paired."),
+  SIDECAR_CLOUDEVENTS_UNPAIRED_TOTAL(
+      "driftwatch_sidecar_cloudevents_unpaired_total",
+      Kind.COUNTER,
+      Source.SIDECAR,
+      "events",
+      List.of("reason"),
+      "Events captured without their other half (no_response, no_request, evicted, duplicate, shutdown)."),
+  SIDECAR_CLOUDEVENTS_PENDING(
+      "driftwatch_sidecar_cloudevents_pending",
+      Kind.GAUGE,
+      Source.SIDECAR,
+      "events",
+      List.of(),
+      "Events waiting for their other half.");
 
   /** The Prometheus metric type. */
   public enum Kind {

@@ -1,5 +1,6 @@
 package io.driftwatch.sidecar;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -44,6 +45,23 @@ import java.util.regex.Pattern;
  * @param shutdownTimeout how long {@link SidecarServer#close()} waits for in-flight requests and
  *     for Kafka to take what is captured; the rest is counted dropped ({@code reason=shutdown})
  * @param ioThreads proxy event loop threads; 0 for one per available processor
+ * @param protocol which serving protocols are captured: one of {@link #PROTOCOLS}; {@code auto}
+ *     reads KServe v2, KServe v1 and OpenAI calls, each recognised by its path
+ * @param genericPaths with {@code generic-json}: the path prefixes of the POST requests captured
+ * @param genericFeatures with {@code generic-json}: feature name → JSON pointer into the request
+ * @param genericOutputs with {@code generic-json}: output name → JSON pointer into the response
+ * @param redactFields feature and output names removed from records before they leave the pod
+ * @param hashFields feature and output names whose values are replaced by the hex SHA-256 of the
+ *     salt followed by the value's text, before records leave the pod
+ * @param hashSalt the salt of {@code hashFields}; printed as {@code ***}
+ * @param labelsTopic where {@code POST /v1/labels} sends label records
+ * @param labelsQueueRecords the most labels waiting for Kafka; more are refused with a 503
+ * @param ingestMaxBytes the largest body {@code /v1/labels} and {@code /v1/cloudevents} accept
+ * @param cloudEventsPairTimeout how long a KServe logger event waits for its other half (request or
+ *     response) before it is captured alone
+ * @param cloudEventsPendingRecords the most events waiting for their other half; beyond it the
+ *     oldest is captured alone
+ * @param cloudEventsPendingBytes the most bytes those events may hold; same policy
  * @param producerOverrides Kafka producer settings that replace the sidecar's defaults
  */
 public record SidecarConfig(
@@ -64,6 +82,19 @@ public record SidecarConfig(
     Duration readinessProbeInterval,
     Duration shutdownTimeout,
     int ioThreads,
+    String protocol,
+    List<String> genericPaths,
+    Map<String, String> genericFeatures,
+    Map<String, String> genericOutputs,
+    List<String> redactFields,
+    List<String> hashFields,
+    Salt hashSalt,
+    String labelsTopic,
+    int labelsQueueRecords,
+    int ingestMaxBytes,
+    Duration cloudEventsPairTimeout,
+    int cloudEventsPendingRecords,
+    long cloudEventsPendingBytes,
     Map<String, String> producerOverrides) {
 
   /** The default topic, shared with the stream job. */
@@ -71,6 +102,13 @@ public record SidecarConfig(
 
   /** The prefix of producer override keys, e.g. {@code kafka.producer.linger.ms}. */
   public static final String PRODUCER_PREFIX = "kafka.producer.";
+
+  /** The default topic of label records, shared with the stream job. */
+  public static final String DEFAULT_LABELS_TOPIC = "driftwatch.labels";
+
+  /** The values of {@code protocol}. */
+  public static final List<String> PROTOCOLS =
+      List.of("auto", "kserve-v2", "kserve-v1", "openai", "generic-json");
 
   /** The prefix of environment variables, e.g. {@code DRIFTWATCH_SIDECAR_LISTEN_PORT}. */
   public static final String ENV_PREFIX = "DRIFTWATCH_SIDECAR_";
@@ -94,7 +132,35 @@ public record SidecarConfig(
           new Key("upstream.connect.timeout.ms", "2000", "Connect timeout to the model server."),
           new Key("readiness.probe.interval.ms", "5000", "Model readiness probe period; 0: off."),
           new Key("shutdown.timeout.ms", "10000", "Drain time on shutdown before dropping."),
-          new Key("io.threads", "0", "Proxy event loop threads; 0: one per processor."));
+          new Key("io.threads", "0", "Proxy event loop threads; 0: one per processor."),
+          new Key(
+              "protocol",
+              "auto",
+              "Captured protocol: auto, kserve-v2, kserve-v1, openai or generic-json; auto: by"
+                  + " path."),
+          new Key("generic.paths", "/", "generic-json: path prefixes of the POSTs captured."),
+          new Key(
+              "generic.features",
+              "",
+              "generic-json: request fields, [name=]/json/pointer, comma-separated."),
+          new Key(
+              "generic.outputs",
+              "",
+              "generic-json: response fields, [name=]/json/pointer, comma-separated."),
+          new Key("redact.fields", "", "Feature/output names removed before records leave."),
+          new Key("hash.fields", "", "Feature/output names replaced by salted SHA-256 hex."),
+          new Key("hash.salt", "", "Salt prepended to values of hash.fields; keep it secret."),
+          new Key("labels.topic", DEFAULT_LABELS_TOPIC, "Topic of label records (/v1/labels)."),
+          new Key("labels.queue.records", "10000", "Labels that may wait for Kafka; more: 503."),
+          new Key("ingest.max.bytes", "1048576", "Largest body of /v1/labels and /v1/cloudevents."),
+          new Key(
+              "cloudevents.pair.timeout.ms",
+              "30000",
+              "Wait for the other half of a KServe logger event."),
+          new Key(
+              "cloudevents.pending.records", "10000", "Logger events that may wait for a pair."),
+          new Key(
+              "cloudevents.pending.bytes", "33554432", "Bytes logger events waiting may hold."));
 
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Set<String> RESERVED_PRODUCER_KEYS =
@@ -146,7 +212,79 @@ public record SidecarConfig(
     if (ioThreads < 0) {
       throw invalid("ioThreads", ioThreads, ">= 0; 0 for one per processor");
     }
+    if (protocol == null || !PROTOCOLS.contains(protocol.trim())) {
+      throw invalid("protocol", protocol, String.join(", ", PROTOCOLS));
+    }
+    protocol = protocol.trim();
+    genericPaths = checkPaths(genericPaths);
+    genericFeatures = checkPointers("genericFeatures", genericFeatures);
+    genericOutputs = checkPointers("genericOutputs", genericOutputs);
+    boolean generic = protocol.equals("generic-json");
+    if (generic && genericFeatures.isEmpty() && genericOutputs.isEmpty()) {
+      throw invalid(
+          "genericFeatures",
+          "",
+          "at least one feature or output pointer with protocol generic-json");
+    }
+    if (!generic && !(genericFeatures.isEmpty() && genericOutputs.isEmpty())) {
+      throw invalid(
+          "genericFeatures",
+          genericFeatures.isEmpty() ? genericOutputs : genericFeatures,
+          "no pointers unless protocol is generic-json (protocol is " + protocol + ")");
+    }
+    redactFields = checkNames("redactFields", redactFields);
+    hashFields = checkNames("hashFields", hashFields);
+    for (String name : hashFields) {
+      if (redactFields.contains(name)) {
+        throw invalid("hashFields", name, "a field that is not also in redactFields");
+      }
+    }
+    hashSalt = hashSalt == null ? new Salt("") : hashSalt;
+    if (labelsTopic == null
+        || !TOPIC.matcher(labelsTopic).matches()
+        || labelsTopic.equals(".")
+        || labelsTopic.equals("..")) {
+      throw invalid("labelsTopic", labelsTopic, "1 to 249 of a-z A-Z 0-9 . _ -, not . or ..");
+    }
+    if (labelsQueueRecords < 1) {
+      throw invalid("labelsQueueRecords", labelsQueueRecords, ">= 1");
+    }
+    if (ingestMaxBytes < 1024 || ingestMaxBytes > MAX_CAPTURE_BYTES_LIMIT) {
+      throw invalid("ingestMaxBytes", ingestMaxBytes, "1024 to " + MAX_CAPTURE_BYTES_LIMIT);
+    }
+    if (cloudEventsPairTimeout == null
+        || cloudEventsPairTimeout.isNegative()
+        || cloudEventsPairTimeout.isZero()) {
+      throw invalid("cloudEventsPairTimeout", cloudEventsPairTimeout, "> 0");
+    }
+    if (cloudEventsPendingRecords < 1) {
+      throw invalid("cloudEventsPendingRecords", cloudEventsPendingRecords, ">= 1");
+    }
+    long oneEvent = (long) maxCaptureBytes + 512;
+    if (cloudEventsPendingBytes < oneEvent) {
+      throw invalid(
+          "cloudEventsPendingBytes",
+          cloudEventsPendingBytes,
+          ">= " + oneEvent + ", room for one event of maxCaptureBytes + 512");
+    }
     producerOverrides = checkOverrides(producerOverrides);
+  }
+
+  /**
+   * A secret that must not appear in logs: {@link #toString()} prints {@code ***} (or nothing when
+   * empty).
+   *
+   * @param value the secret itself
+   */
+  public record Salt(String value) {
+    public Salt {
+      value = value == null ? "" : value;
+    }
+
+    @Override
+    public String toString() {
+      return value.isEmpty() ? "" : "***";
+    }
   }
 
   /** A builder holding every default. */
@@ -300,6 +438,99 @@ public record SidecarConfig(
     return Collections.unmodifiableMap(out);
   }
 
+  private static List<String> checkPaths(List<String> paths) {
+    if (paths == null || paths.isEmpty()) {
+      throw invalid("genericPaths", paths, "at least one path prefix, e.g. /");
+    }
+    for (String p : paths) {
+      if (p == null || !p.startsWith("/") || p.chars().anyMatch(c -> c <= ' ' || c == '?')) {
+        throw invalid("genericPaths", paths, "path prefixes starting with /, e.g. /predict");
+      }
+    }
+    return List.copyOf(paths);
+  }
+
+  private static Map<String, String> checkPointers(String name, Map<String, String> pointers) {
+    if (pointers == null) {
+      return Map.of();
+    }
+    for (Map.Entry<String, String> e : pointers.entrySet()) {
+      if (e.getKey() == null || e.getKey().isBlank()) {
+        throw invalid(name, pointers, "non-empty names");
+      }
+      checkPointer(name, e.getValue());
+    }
+    return Collections.unmodifiableMap(new LinkedHashMap<>(pointers));
+  }
+
+  private static void checkPointer(String name, String pointer) {
+    String expected = "a JSON pointer (RFC 6901) such as /inputs/0/age";
+    if (pointer == null || !pointer.startsWith("/")) {
+      throw invalid(name, pointer, expected);
+    }
+    try {
+      JsonPointer.compile(pointer);
+    } catch (IllegalArgumentException e) {
+      throw invalid(name, pointer, expected);
+    }
+  }
+
+  private static List<String> checkNames(String name, List<String> names) {
+    if (names == null) {
+      return List.of();
+    }
+    Set<String> seen = new TreeSet<>();
+    for (String n : names) {
+      if (n == null || n.isBlank() || !seen.add(n)) {
+        throw invalid(name, names, "distinct, non-empty feature or output names");
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * Reads a {@code generic.features} / {@code generic.outputs} value: comma-separated {@code
+   * name=/pointer} or {@code /pointer} entries; a bare pointer is named by its last segment.
+   *
+   * @throws IllegalArgumentException for a bad pointer or a name given twice
+   */
+  static Map<String, String> parsePointers(String key, String text) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String entry : splitList(text)) {
+      int eq = entry.indexOf('=');
+      String name;
+      String pointer;
+      if (eq > 0 && !entry.startsWith("/")) {
+        name = entry.substring(0, eq).trim();
+        pointer = entry.substring(eq + 1).trim();
+      } else {
+        pointer = entry;
+        checkPointer(key, pointer);
+        name = JsonPointer.compile(pointer).last().getMatchingProperty();
+      }
+      checkPointer(key, pointer);
+      if (name.isEmpty() || out.put(name, pointer) != null) {
+        throw invalid(key, text, "distinct non-empty names, [name=]/pointer,…");
+      }
+    }
+    return out;
+  }
+
+  /** The trimmed, non-empty items of a comma-separated list. */
+  static List<String> splitList(String text) {
+    List<String> out = new ArrayList<>();
+    if (text == null) {
+      return out;
+    }
+    for (String item : text.split(",")) {
+      String t = item.trim();
+      if (!t.isEmpty()) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
   private static IllegalArgumentException invalid(String name, Object value, String expected) {
     return new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
   }
@@ -337,6 +568,19 @@ public record SidecarConfig(
     private Duration readinessProbeInterval = Duration.ofSeconds(5);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private int ioThreads = 0;
+    private String protocol = "auto";
+    private List<String> genericPaths = List.of("/");
+    private Map<String, String> genericFeatures = Map.of();
+    private Map<String, String> genericOutputs = Map.of();
+    private List<String> redactFields = List.of();
+    private List<String> hashFields = List.of();
+    private Salt hashSalt = new Salt("");
+    private String labelsTopic = DEFAULT_LABELS_TOPIC;
+    private int labelsQueueRecords = 10_000;
+    private int ingestMaxBytes = 1024 * 1024;
+    private Duration cloudEventsPairTimeout = Duration.ofSeconds(30);
+    private int cloudEventsPendingRecords = 10_000;
+    private long cloudEventsPendingBytes = 32L * 1024 * 1024;
     private final Map<String, String> producerOverrides = new LinkedHashMap<>();
 
     private Builder() {}
@@ -359,6 +603,19 @@ public record SidecarConfig(
       readinessProbeInterval = c.readinessProbeInterval;
       shutdownTimeout = c.shutdownTimeout;
       ioThreads = c.ioThreads;
+      protocol = c.protocol;
+      genericPaths = c.genericPaths;
+      genericFeatures = c.genericFeatures;
+      genericOutputs = c.genericOutputs;
+      redactFields = c.redactFields;
+      hashFields = c.hashFields;
+      hashSalt = c.hashSalt;
+      labelsTopic = c.labelsTopic;
+      labelsQueueRecords = c.labelsQueueRecords;
+      ingestMaxBytes = c.ingestMaxBytes;
+      cloudEventsPairTimeout = c.cloudEventsPairTimeout;
+      cloudEventsPendingRecords = c.cloudEventsPendingRecords;
+      cloudEventsPendingBytes = c.cloudEventsPendingBytes;
       producerOverrides.putAll(c.producerOverrides);
     }
 
@@ -457,6 +714,75 @@ public record SidecarConfig(
       return this;
     }
 
+    /** One of {@link #PROTOCOLS}. */
+    public Builder protocol(String v) {
+      protocol = v;
+      return this;
+    }
+
+    /** Path prefixes captured with {@code generic-json}, e.g. {@code /predict}. */
+    public Builder genericPaths(List<String> v) {
+      genericPaths = v;
+      return this;
+    }
+
+    /** Feature name → JSON pointer into the request, with {@code generic-json}. */
+    public Builder genericFeatures(Map<String, String> v) {
+      genericFeatures = v;
+      return this;
+    }
+
+    /** Output name → JSON pointer into the response, with {@code generic-json}. */
+    public Builder genericOutputs(Map<String, String> v) {
+      genericOutputs = v;
+      return this;
+    }
+
+    public Builder redactFields(List<String> v) {
+      redactFields = v;
+      return this;
+    }
+
+    public Builder hashFields(List<String> v) {
+      hashFields = v;
+      return this;
+    }
+
+    public Builder hashSalt(String v) {
+      hashSalt = new Salt(v);
+      return this;
+    }
+
+    public Builder labelsTopic(String v) {
+      labelsTopic = v;
+      return this;
+    }
+
+    public Builder labelsQueueRecords(int v) {
+      labelsQueueRecords = v;
+      return this;
+    }
+
+    public Builder ingestMaxBytes(int v) {
+      ingestMaxBytes = v;
+      return this;
+    }
+
+    public Builder cloudEventsPairTimeout(Duration v) {
+      cloudEventsPairTimeout = v;
+      return this;
+    }
+
+    public Builder cloudEventsPendingRecords(int v) {
+      cloudEventsPendingRecords = v;
+      return this;
+    }
+
+    public Builder cloudEventsPendingBytes(long v) {
+      cloudEventsPendingBytes = v;
+      return this;
+    }
+
     /** Sets one producer setting, e.g. {@code ("linger.ms", "20")}. */
     public Builder producerOverride(String key, String value) {
       producerOverrides.put(key, value);
@@ -494,6 +820,19 @@ public record SidecarConfig(
         case "readiness.probe.interval.ms" -> readinessProbeInterval(toMillis(key, v));
         case "shutdown.timeout.ms" -> shutdownTimeout(toMillis(key, v));
         case "io.threads" -> ioThreads(toInt(key, v));
+        case "protocol" -> protocol(v);
+        case "generic.paths" -> genericPaths(splitList(v));
+        case "generic.features" -> genericFeatures(parsePointers(key, v));
+        case "generic.outputs" -> genericOutputs(parsePointers(key, v));
+        case "redact.fields" -> redactFields(splitList(v));
+        case "hash.fields" -> hashFields(splitList(v));
+        case "hash.salt" -> hashSalt(value);
+        case "labels.topic" -> labelsTopic(v);
+        case "labels.queue.records" -> labelsQueueRecords(toInt(key, v));
+        case "ingest.max.bytes" -> ingestMaxBytes(toInt(key, v));
+        case "cloudevents.pair.timeout.ms" -> cloudEventsPairTimeout(toMillis(key, v));
+        case "cloudevents.pending.records" -> cloudEventsPendingRecords(toInt(key, v));
+        case "cloudevents.pending.bytes" -> cloudEventsPendingBytes(toLong(key, v));
         default -> throw invalid("key", key, "one of " + keyNames() + " or kafka.producer.<name>");
       };
     }
@@ -518,6 +857,19 @@ public record SidecarConfig(
           readinessProbeInterval,
           shutdownTimeout,
           ioThreads,
+          protocol,
+          genericPaths,
+          genericFeatures,
+          genericOutputs,
+          redactFields,
+          hashFields,
+          hashSalt,
+          labelsTopic,
+          labelsQueueRecords,
+          ingestMaxBytes,
+          cloudEventsPairTimeout,
+          cloudEventsPendingRecords,
+          cloudEventsPendingBytes,
           producerOverrides);
     }
 

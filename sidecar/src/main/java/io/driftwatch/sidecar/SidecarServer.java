@@ -7,16 +7,28 @@ import io.driftwatch.sidecar.capture.CaptureQueue;
 import io.driftwatch.sidecar.capture.CaptureStats;
 import io.driftwatch.sidecar.capture.CaptureTap;
 import io.driftwatch.sidecar.capture.CaptureWorker;
+import io.driftwatch.sidecar.capture.ExchangeParser;
+import io.driftwatch.sidecar.capture.GenericJsonParser;
+import io.driftwatch.sidecar.capture.KServeV1Parser;
 import io.driftwatch.sidecar.capture.KServeV2Parser;
 import io.driftwatch.sidecar.capture.KafkaRecordSink;
+import io.driftwatch.sidecar.capture.OpenAiParser;
 import io.driftwatch.sidecar.capture.RecordAssembler;
 import io.driftwatch.sidecar.capture.RecordSink;
+import io.driftwatch.sidecar.capture.Redaction;
 import io.driftwatch.sidecar.capture.Sampler;
+import io.driftwatch.sidecar.ingest.CloudEventIngest;
+import io.driftwatch.sidecar.ingest.CloudEventPairer;
+import io.driftwatch.sidecar.ingest.IngestStats;
+import io.driftwatch.sidecar.ingest.KafkaLabelSink;
+import io.driftwatch.sidecar.ingest.LabelIngest;
+import io.driftwatch.sidecar.ingest.LabelSink;
 import io.driftwatch.sidecar.proxy.ProxyServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * without blocking; when the queue is full the exchange is counted dropped. One worker thread
  * parses and produces; only it may block on Kafka. Every captured record ends up sent or dropped
  * with a reason ({@link #stats()}).
+ *
+ * <p>Beside the probes, the admin port takes ground truth ({@code POST /v1/labels}, to the labels
+ * topic) and KServe payload-logger CloudEvents ({@code POST /v1/cloudevents}, paired and captured
+ * as if they had come through the proxy); see {@link LabelIngest} and {@link CloudEventIngest}.
  *
  * <pre>{@code
  * try (SidecarServer sidecar = SidecarServer.start(config)) {
@@ -48,6 +64,9 @@ public final class SidecarServer implements AutoCloseable {
   private final ProxyServer proxy;
   private final UpstreamProbe probe;
   private final AdminServer admin;
+  private final IngestStats ingestStats;
+  private final LabelIngest labels;
+  private final CloudEventPairer pairer;
   private final Object closeLock = new Object();
   private boolean closed;
 
@@ -58,7 +77,10 @@ public final class SidecarServer implements AutoCloseable {
       CaptureWorker worker,
       ProxyServer proxy,
       UpstreamProbe probe,
-      AdminServer admin) {
+      AdminServer admin,
+      IngestStats ingestStats,
+      LabelIngest labels,
+      CloudEventPairer pairer) {
     this.config = config;
     this.stats = stats;
     this.queue = queue;
@@ -66,6 +88,23 @@ public final class SidecarServer implements AutoCloseable {
     this.proxy = proxy;
     this.probe = probe;
     this.admin = admin;
+    this.ingestStats = ingestStats;
+    this.labels = labels;
+    this.pairer = pairer;
+  }
+
+  /** The protocol readers {@code config.protocol()} selects, in the order they are asked. */
+  static List<ExchangeParser> parsers(SidecarConfig config) {
+    return switch (config.protocol()) {
+      case "kserve-v2" -> List.of(new KServeV2Parser());
+      case "kserve-v1" -> List.of(new KServeV1Parser());
+      case "openai" -> List.of(new OpenAiParser());
+      case "generic-json" ->
+          List.of(
+              new GenericJsonParser(
+                  config.genericPaths(), config.genericFeatures(), config.genericOutputs()));
+      default -> List.of(new KServeV2Parser(), new KServeV1Parser(), new OpenAiParser());
+    };
   }
 
   /**
@@ -87,21 +126,61 @@ public final class SidecarServer implements AutoCloseable {
    * The sidecar owns the sink from now on and closes it.
    */
   public static SidecarServer start(SidecarConfig config, RecordSink sink) {
+    return start(
+        config,
+        sink,
+        new KafkaLabelSink(
+            config.kafkaBootstrapServers(), config.labelsTopic(), config.producerOverrides()));
+  }
+
+  /**
+   * Starts a sidecar that hands its prediction records to {@code sink} and the labels posted to it
+   * to {@code labelSink}. The sidecar owns both sinks from now on and closes them.
+   */
+  public static SidecarServer start(SidecarConfig config, RecordSink sink, LabelSink labelSink) {
     CaptureStats stats = new CaptureStats();
     CaptureQueue queue = new CaptureQueue(config.captureQueueRecords(), config.captureQueueBytes());
+    if (!config.hashFields().isEmpty() && config.hashSalt().value().isEmpty()) {
+      LOG.warn(
+          "sidecar: hash.fields {} are hashed without a salt (hash.salt): values with few"
+              + " possibilities can be recovered by hashing guesses",
+          config.hashFields());
+    }
     CaptureWorker worker =
         new CaptureWorker(
-            queue, new RecordAssembler(config.model(), config.modelVersion()), sink, stats);
+            queue,
+            new RecordAssembler(
+                config.model(),
+                config.modelVersion(),
+                new Redaction(
+                    config.redactFields(), config.hashFields(), config.hashSalt().value())),
+            sink,
+            stats);
     PrometheusRegistry registry = new PrometheusRegistry();
     SidecarMetrics metrics = new SidecarMetrics(registry, stats, queue);
+    Sampler sampler = new Sampler(config.samplingRate());
     CaptureTap tap =
-        new CaptureTap(
-            List.of(new KServeV2Parser()),
-            new Sampler(config.samplingRate()),
-            config.maxCaptureBytes(),
-            queue,
-            stats);
+        new CaptureTap(parsers(config), sampler, config.maxCaptureBytes(), queue, stats);
+    IngestStats ingestStats = new IngestStats();
+    LabelIngest labels =
+        new LabelIngest(
+            labelSink,
+            ingestStats,
+            config.labelsQueueRecords(),
+            config.ingestMaxBytes(),
+            config.model(),
+            config.modelVersion());
+    CloudEventPairer pairer =
+        new CloudEventPairer(
+            config.cloudEventsPairTimeout(),
+            config.cloudEventsPendingRecords(),
+            config.cloudEventsPendingBytes(),
+            sampler,
+            tap::offer,
+            ingestStats);
+    SidecarMetrics.registerIngest(registry, ingestStats, labels::queued, pairer::pending);
     worker.start();
+    labels.start();
     ProxyServer proxy = null;
     UpstreamProbe probe = null;
     try {
@@ -131,8 +210,16 @@ public final class SidecarServer implements AutoCloseable {
               config.adminHost(),
               config.adminPort(),
               registry,
-              () -> boundProxy.isBound() && (readiness == null || readiness.ready()));
-      SidecarServer server = new SidecarServer(config, stats, queue, worker, proxy, probe, admin);
+              () -> boundProxy.isBound() && (readiness == null || readiness.ready()),
+              Map.of(
+                  "/v1/labels",
+                  labels,
+                  CloudEventIngest.PATH,
+                  new CloudEventIngest(
+                      pairer, ingestStats, config.ingestMaxBytes(), config.maxCaptureBytes())));
+      SidecarServer server =
+          new SidecarServer(
+              config, stats, queue, worker, proxy, probe, admin, ingestStats, labels, pairer);
       LOG.info(
           "sidecar: proxy on {}:{} → {}, admin on {}:{}, records to {} at {}",
           config.listenHost(),
@@ -150,7 +237,9 @@ public final class SidecarServer implements AutoCloseable {
       if (proxy != null) {
         proxy.close(Duration.ZERO);
       }
+      pairer.close();
       worker.close(Duration.ZERO);
+      labels.close(Duration.ZERO);
       throw e;
     }
   }
@@ -187,6 +276,11 @@ public final class SidecarServer implements AutoCloseable {
         queue.bytes());
   }
 
+  /** The counters of the ingest endpoints ({@code /v1/labels}, {@code /v1/cloudevents}). */
+  public IngestStats ingestStats() {
+    return ingestStats;
+  }
+
   /** Blocks until {@link #close()} has completed (e.g. from a shutdown hook). */
   public void awaitTermination() throws InterruptedException {
     synchronized (closeLock) {
@@ -199,7 +293,8 @@ public final class SidecarServer implements AutoCloseable {
   /**
    * Stops gracefully within about {@link SidecarConfig#shutdownTimeout()}: stops accepting, lets
    * in-flight requests finish (up to half the timeout), sends what was captured, and counts what
-   * could not be sent as dropped ({@code reason=shutdown}). Idempotent.
+   * could not be sent as dropped ({@code reason=shutdown}). Logger events still waiting for their
+   * other half are captured alone; labels get the same drain time as records. Idempotent.
    */
   @Override
   public void close() {
@@ -212,8 +307,16 @@ public final class SidecarServer implements AutoCloseable {
       if (probe != null) {
         probe.close();
       }
-      worker.close(timeout.dividedBy(2));
       admin.close();
+      pairer.close();
+      Thread labelDrain = new Thread(() -> labels.close(timeout.dividedBy(2)), "driftwatch-close");
+      labelDrain.start();
+      worker.close(timeout.dividedBy(2));
+      try {
+        labelDrain.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       closed = true;
       closeLock.notifyAll();
       SidecarStats s = stats();

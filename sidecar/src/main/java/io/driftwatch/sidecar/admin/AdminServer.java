@@ -1,19 +1,23 @@
 package io.driftwatch.sidecar.admin;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
  * The admin port: {@code /metrics} (Prometheus text or OpenMetrics, from the sidecar's own
  * registry), {@code /healthz/live} (200 while the process runs) and {@code /healthz/ready} (200
- * when the proxy is bound and the model server is ready, else 503). Kept off the proxy port so a
- * flood of inference traffic cannot starve the probes, and the probes never reach the model.
+ * when the proxy is bound and the model server is ready, else 503), and the ingest endpoints
+ * ({@code /v1/labels}, {@code /v1/cloudevents}) given as routes. Kept off the proxy port so a flood
+ * of inference traffic cannot starve the probes, the probes never reach the model, and no path of
+ * the model's own (an OpenAI server owns all of {@code /v1/}) is ever shadowed by the sidecar.
  */
 public final class AdminServer implements AutoCloseable {
   private final HTTPServer server;
@@ -29,13 +33,37 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(
       String host, int port, PrometheusRegistry registry, BooleanSupplier ready) {
+    return start(host, port, registry, ready, Map.of());
+  }
+
+  /**
+   * Binds and starts serving, with {@code routes} (exact path → handler) beside the health
+   * endpoints.
+   *
+   * @throws UncheckedIOException when the address cannot be bound
+   */
+  public static AdminServer start(
+      String host,
+      int port,
+      PrometheusRegistry registry,
+      BooleanSupplier ready,
+      Map<String, HttpHandler> routes) {
+    Map<String, HttpHandler> byPath = Map.copyOf(routes);
     try {
       HTTPServer server =
           HTTPServer.builder()
               .hostname(host)
               .port(port)
               .registry(registry)
-              .defaultHandler(exchange -> health(exchange, ready))
+              .defaultHandler(
+                  exchange -> {
+                    HttpHandler route = byPath.get(exchange.getRequestURI().getPath());
+                    if (route != null) {
+                      route.handle(exchange);
+                    } else {
+                      health(exchange, ready);
+                    }
+                  })
               .buildAndStart();
       return new AdminServer(server);
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.driftwatch.sidecar.admin;
 
 import io.driftwatch.sidecar.capture.CaptureQueue;
 import io.driftwatch.sidecar.capture.CaptureStats;
+import io.driftwatch.sidecar.ingest.IngestStats;
 import io.driftwatch.sidecar.proxy.ProxyObserver;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -10,6 +11,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * The sidecar's Prometheus metrics, registered in a registry of its own (several sidecars may run
@@ -18,7 +20,10 @@ import java.util.List;
  *
  * <p>Names (documented in docs/metrics.md): {@value #REQUESTS}, {@value #DURATION}, {@value
  * #CAPTURED}, {@value #SENT}, {@value #DROPPED}, {@value #QUEUE_RECORDS}, {@value #QUEUE_BYTES},
- * {@value #UPSTREAM_ERRORS}.
+ * {@value #UPSTREAM_ERRORS}; for the ingest endpoints ({@link #registerIngest}) {@value
+ * #INGEST_REQUESTS}, {@value #LABELS_ACCEPTED}, {@value #LABELS_SENT}, {@value #LABELS_DROPPED},
+ * {@value #LABELS_QUEUE}, {@value #EVENTS_RECEIVED}, {@value #EVENTS_PAIRED}, {@value
+ * #EVENTS_UNPAIRED}, {@value #EVENTS_PENDING}.
  */
 public final class SidecarMetrics implements ProxyObserver {
   public static final String REQUESTS = "driftwatch_sidecar_requests_total";
@@ -29,6 +34,15 @@ public final class SidecarMetrics implements ProxyObserver {
   public static final String QUEUE_RECORDS = "driftwatch_sidecar_capture_queue_records";
   public static final String QUEUE_BYTES = "driftwatch_sidecar_capture_queue_bytes";
   public static final String UPSTREAM_ERRORS = "driftwatch_sidecar_upstream_errors_total";
+  public static final String INGEST_REQUESTS = "driftwatch_sidecar_ingest_requests_total";
+  public static final String LABELS_ACCEPTED = "driftwatch_sidecar_labels_accepted_total";
+  public static final String LABELS_SENT = "driftwatch_sidecar_labels_sent_total";
+  public static final String LABELS_DROPPED = "driftwatch_sidecar_labels_dropped_total";
+  public static final String LABELS_QUEUE = "driftwatch_sidecar_labels_queue_records";
+  public static final String EVENTS_RECEIVED = "driftwatch_sidecar_cloudevents_received_total";
+  public static final String EVENTS_PAIRED = "driftwatch_sidecar_cloudevents_paired_total";
+  public static final String EVENTS_UNPAIRED = "driftwatch_sidecar_cloudevents_unpaired_total";
+  public static final String EVENTS_PENDING = "driftwatch_sidecar_cloudevents_pending";
 
   /** 100 µs to 10 s, 1-2.5-5 steps: from a cached tabular model to a slow LLM call. */
   static final double[] DURATION_BUCKETS = {
@@ -92,6 +106,73 @@ public final class SidecarMetrics implements ProxyObserver {
         .help("Bytes held by the capture queue.")
         .unit(Unit.BYTES)
         .callback(cb -> cb.call(queue.bytes()))
+        .register(registry);
+  }
+
+  /**
+   * Registers the metrics of the ingest endpoints, read from {@code stats} and the two gauges at
+   * scrape time.
+   *
+   * @param labelsQueued labels waiting for Kafka now
+   * @param eventsPending logger events waiting for their other half now
+   */
+  public static void registerIngest(
+      PrometheusRegistry registry,
+      IngestStats stats,
+      IntSupplier labelsQueued,
+      IntSupplier eventsPending) {
+    CounterWithCallback.builder()
+        .name(INGEST_REQUESTS)
+        .help("Requests to the ingest endpoints (labels, cloudevents), by the status answered.")
+        .labelNames("endpoint", "code")
+        .callback(cb -> stats.requests().forEach((k, n) -> cb.call(n, k.get(0), k.get(1))))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name(LABELS_ACCEPTED)
+        .help("Labels accepted by POST /v1/labels (each is then sent, dropped, or waiting).")
+        .callback(cb -> cb.call(stats.labelsAccepted()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name(LABELS_SENT)
+        .help("Labels acknowledged by Kafka.")
+        .callback(cb -> cb.call(stats.labelsSent()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name(LABELS_DROPPED)
+        .help("Labels accepted but not delivered, by reason.")
+        .labelNames("reason")
+        .callback(cb -> stats.labelsDropped().forEach((r, n) -> cb.call(n, r)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name(LABELS_QUEUE)
+        .help("Labels waiting to be sent to Kafka.")
+        .callback(cb -> cb.call(labelsQueued.getAsInt()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name(EVENTS_RECEIVED)
+        .help("KServe logger CloudEvents accepted by POST /v1/cloudevents, by type.")
+        .labelNames("type")
+        .callback(
+            cb -> {
+              cb.call(stats.requestEvents(), "request");
+              cb.call(stats.responseEvents(), "response");
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name(EVENTS_PAIRED)
+        .help("Inferences whose request and response events were paired.")
+        .callback(cb -> cb.call(stats.paired()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name(EVENTS_UNPAIRED)
+        .help("Logger events captured without their other half, by reason.")
+        .labelNames("reason")
+        .callback(cb -> stats.unpaired().forEach((r, n) -> cb.call(n, r)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name(EVENTS_PENDING)
+        .help("Logger events waiting for their other half.")
+        .callback(cb -> cb.call(eventsPending.getAsInt()))
         .register(registry);
   }
 

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param proxyError what went wrong between proxy and model, e.g. {@code upstream: unreachable};
  *     empty when nothing did
  * @param samplingWeight how many exchanges this one stands for (1 / sampling rate; 1 for errors)
+ * @param stream what the proxy noted of a server-sent-events response (read times, event count, the
+ *     stream's tail); null for other responses
  */
 public record Exchange(
     String predictionId,
@@ -39,10 +41,61 @@ public record Exchange(
     byte[] responseBody,
     boolean responseTruncated,
     String proxyError,
-    double samplingWeight) {
+    double samplingWeight,
+    StreamCapture stream) {
+
+  /** An exchange whose response was not a server-sent-events stream. */
+  public Exchange(
+      String predictionId,
+      String method,
+      String path,
+      ExchangeParser parser,
+      long startEpochMicros,
+      long latencyNanos,
+      int status,
+      Map<String, String> requestHeaders,
+      Map<String, String> responseHeaders,
+      byte[] requestBody,
+      boolean requestTruncated,
+      byte[] responseBody,
+      boolean responseTruncated,
+      String proxyError,
+      double samplingWeight) {
+    this(
+        predictionId,
+        method,
+        path,
+        parser,
+        startEpochMicros,
+        latencyNanos,
+        status,
+        requestHeaders,
+        responseHeaders,
+        requestBody,
+        requestTruncated,
+        responseBody,
+        responseTruncated,
+        proxyError,
+        samplingWeight,
+        null);
+  }
 
   /** Bytes charged against the capture queue's byte bound: bodies plus a fixed overhead. */
   public long sizeBytes() {
-    return 512L + requestBody.length + responseBody.length;
+    return 512L
+        + requestBody.length
+        + responseBody.length
+        + (stream == null ? 0 : stream.sizeBytes());
+  }
+
+  /**
+   * Whether the response body was cut: longer than the head kept, and for a stream, with bytes
+   * missing between the head and the tail.
+   */
+  public boolean responseIncomplete() {
+    if (!responseTruncated) {
+      return false;
+    }
+    return stream == null || stream.tailOffset() > responseBody.length;
   }
 }

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads one serving protocol (KServe v2 REST, later v1, OpenAI, gRPC): which requests it claims,
- * and how their payloads become feature and output rows.
+ * Reads one serving protocol (KServe v2 and v1 REST, OpenAI completions, generic JSON, KServe
+ * logger CloudEvents): which requests it claims, and how their payloads become feature and output
+ * rows.
  */
 public interface ExchangeParser {
 

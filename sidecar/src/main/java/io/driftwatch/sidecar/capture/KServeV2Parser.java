@@ -1,11 +1,7 @@
 package io.driftwatch.sidecar.capture;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.driftwatch.schema.v1.NumberList;
 import io.driftwatch.schema.v1.Protocol;
 import io.driftwatch.schema.v1.Value;
@@ -32,10 +28,6 @@ public final class KServeV2Parser implements ExchangeParser {
   private static final String PREFIX = "/v2/models/";
   private static final String SUFFIX = "/infer";
   private static final String VERSIONS = "/versions/";
-  private static final int MAX_MESSAGE_CHARS = 200;
-
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
   @Override
   public Protocol protocol() {
@@ -115,43 +107,13 @@ public final class KServeV2Parser implements ExchangeParser {
       errors.add(errorResponse(exchange));
     }
 
-    int rows = Math.max(featureRows.size(), outputRows.size());
-    if (!featureRows.isEmpty()
-        && !outputRows.isEmpty()
-        && featureRows.size() != outputRows.size()) {
-      errors.add(
-          "response: "
-              + outputRows.size()
-              + " output rows for "
-              + featureRows.size()
-              + " request rows");
-    }
-    List<Row> out = new ArrayList<>(rows);
-    for (int i = 0; i < rows; i++) {
-      Map<String, Value> f = i < featureRows.size() ? featureRows.get(i) : Map.of();
-      Map<String, Value> o = i < outputRows.size() ? outputRows.get(i) : Map.of();
-      out.add(new Row(f, o));
-    }
+    List<Row> out = Rows.zip(featureRows, outputRows, errors);
     return new Payload(model, version, out, errors);
   }
 
   /** The error description of a non-2xx answer from the model: its {@code error} text if any. */
-  private static String errorResponse(Exchange exchange) {
-    String base = "response: status " + exchange.status();
-    byte[] body = exchange.responseBody();
-    if (body.length == 0 || !looksLikeJson(body)) {
-      return base;
-    }
-    try {
-      JsonNode root = JSON.readTree(body);
-      JsonNode error = root == null ? null : root.get("error");
-      if (error != null && error.isTextual()) {
-        return base + ": " + clip(error.asText());
-      }
-    } catch (IOException e) {
-      // The status says enough; a malformed error body adds nothing readable.
-    }
-    return base;
+  static String errorResponse(Exchange exchange) {
+    return JsonBodies.errorResponse(exchange.status(), exchange.responseBody());
   }
 
   /**
@@ -162,7 +124,7 @@ public final class KServeV2Parser implements ExchangeParser {
    * @param rootOut when not null, receives the parsed JSON root
    * @return one map per batch row, empty when nothing could be read
    */
-  private static List<Map<String, Value>> readTensors(
+  static List<Map<String, Value>> readTensors(
       String side,
       String field,
       byte[] body,
@@ -172,7 +134,7 @@ public final class KServeV2Parser implements ExchangeParser {
       JsonNode[] rootOut) {
     String encoding = headers.getOrDefault("content-encoding", "");
     if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
-      errors.add(side + ": content-encoding " + clip(encoding) + " not read");
+      errors.add(side + ": content-encoding " + JsonBodies.clip(encoding) + " not read");
       return List.of();
     }
     int jsonLength = body.length;
@@ -181,7 +143,11 @@ public final class KServeV2Parser implements ExchangeParser {
       try {
         jsonLength = Math.min(body.length, Integer.parseInt(binaryHeader.trim()));
       } catch (NumberFormatException e) {
-        errors.add(side + ": inference-header-content-length " + clip(binaryHeader) + " not read");
+        errors.add(
+            side
+                + ": inference-header-content-length "
+                + JsonBodies.clip(binaryHeader)
+                + " not read");
         return List.of();
       }
     }
@@ -189,22 +155,22 @@ public final class KServeV2Parser implements ExchangeParser {
       errors.add(side + ": empty body");
       return List.of();
     }
-    if (!looksLikeJson(body)) {
+    if (!JsonBodies.looksLikeJson(body)) {
       errors.add(side + ": not JSON");
       return List.of();
     }
     JsonNode root;
     try {
-      root = JSON.readTree(body, 0, jsonLength);
+      root = JsonBodies.JSON.readTree(body, 0, jsonLength);
     } catch (JacksonException e) {
       if (truncated) {
         errors.add(side + ": truncated at " + body.length + " bytes, not read");
       } else {
-        errors.add(side + ": malformed JSON" + where(e.getLocation()));
+        errors.add(side + ": malformed JSON" + JsonBodies.where(e.getLocation()));
       }
       return List.of();
     } catch (IOException e) {
-      errors.add(side + ": unreadable (" + clip(e.getMessage()) + ")");
+      errors.add(side + ": unreadable (" + JsonBodies.clip(e.getMessage()) + ")");
       return List.of();
     }
     if (root == null || !root.isObject()) {
@@ -237,9 +203,9 @@ public final class KServeV2Parser implements ExchangeParser {
     JsonNode data = tensor.get("data");
     if (data == null || data.isNull()) {
       if (tensor.path("parameters").has("binary_data_size")) {
-        errors.add(side + ": tensor '" + clip(name) + "' uses binary data, not read");
+        errors.add(side + ": tensor '" + JsonBodies.clip(name) + "' uses binary data, not read");
       } else {
-        errors.add(side + ": tensor '" + clip(name) + "' has no data");
+        errors.add(side + ": tensor '" + JsonBodies.clip(name) + "' has no data");
       }
       return;
     }
@@ -257,7 +223,11 @@ public final class KServeV2Parser implements ExchangeParser {
         JsonNode d = shapeNode.get(i);
         if (!d.canConvertToLong() || d.asLong() < 0) {
           errors.add(
-              side + ": tensor '" + clip(name) + "' has shape " + clip(shapeNode.toString()));
+              side
+                  + ": tensor '"
+                  + JsonBodies.clip(name)
+                  + "' has shape "
+                  + JsonBodies.clip(shapeNode.toString()));
           return;
         }
         shape[i] = d.asLong();
@@ -278,11 +248,11 @@ public final class KServeV2Parser implements ExchangeParser {
       errors.add(
           side
               + ": tensor '"
-              + clip(name)
+              + JsonBodies.clip(name)
               + "' has "
               + flat.size()
               + " values for shape "
-              + clip(shapeNode == null ? "[]" : shapeNode.toString()));
+              + JsonBodies.clip(shapeNode == null ? "[]" : shapeNode.toString()));
       return;
     }
     boolean list = perRow != 1;
@@ -374,30 +344,5 @@ public final class KServeV2Parser implements ExchangeParser {
     } catch (NumberFormatException e) {
       return null;
     }
-  }
-
-  /** Whether the first non-blank byte opens a JSON object or array. */
-  static boolean looksLikeJson(byte[] body) {
-    for (byte b : body) {
-      if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
-        continue;
-      }
-      return b == '{' || b == '[';
-    }
-    return false;
-  }
-
-  private static String where(JsonLocation location) {
-    if (location == null || location.getByteOffset() < 0) {
-      return "";
-    }
-    return " at byte " + location.getByteOffset();
-  }
-
-  private static String clip(String s) {
-    if (s == null) {
-      return "";
-    }
-    return s.length() <= MAX_MESSAGE_CHARS ? s : s.substring(0, MAX_MESSAGE_CHARS) + "…";
   }
 }

@@ -3,221 +3,42 @@ package io.driftwatch.sidecar.capture;
 import io.driftwatch.schema.v1.PredictionRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Produces prediction records to Kafka: key {@code model/version}, value the record's Protobuf
- * bytes. The producer is idempotent with {@code acks=all}, {@code linger.ms=5}, lz4 compression and
- * {@code max.block.ms=500}, so a send without broker metadata or buffer space fails after half a
- * second instead of the client default of a minute. When the broker goes away, records already
- * handed over are retried by the producer until {@code delivery.timeout.ms} (2 min by default) and
- * delivered when it returns; no restart is needed. A record the producer cannot take (no metadata,
- * buffer full) is offered again every {@code max.block.ms} for up to {@code delivery.timeout.ms},
- * then dropped ({@link DropReason#KAFKA_TIMEOUT}): while it waits, the bounded capture queue fills
- * and counts its overflow, so inference is never held up and memory stays bounded.
- *
- * <p>The producer is created on the first send rather than in the constructor, and re-tried at most
- * every 5 s when creation fails (e.g. the bootstrap host does not resolve yet), so the sidecar
- * starts, and serves inference, while Kafka is not there.
+ * bytes, through a {@link KafkaSender} (idempotent, {@code acks=all}, bounded blocking; see there).
  */
 public final class KafkaRecordSink implements RecordSink {
-  private static final Logger LOG = LoggerFactory.getLogger(KafkaRecordSink.class);
-  private static final long CREATE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private static final String CLIENT_ID = "driftwatch-sidecar";
 
-  private final String topic;
-  private final Map<String, Object> config;
-  private final long deliveryTimeoutMs;
-  private final ThrottledLog throttled = new ThrottledLog(LOG, 60, TimeUnit.SECONDS);
-  private volatile Producer<byte[], byte[]> producer;
-  private long nextCreateNanos = System.nanoTime();
-  private volatile boolean closing;
-  private boolean closed;
+  private final KafkaSender sender;
 
   /**
    * @param bootstrapServers the brokers, {@code host:port[,host:port…]}
    * @param topic the topic to produce to
-   * @param overrides producer settings that replace the defaults above (serializers excepted)
+   * @param overrides producer settings that replace the defaults (serializers excepted)
    * @throws IllegalArgumentException when a setting is unknown to Kafka or has a bad value
    */
   public KafkaRecordSink(String bootstrapServers, String topic, Map<String, String> overrides) {
-    this.topic = topic;
-    this.config = producerConfig(bootstrapServers, overrides);
-    for (String key : overrides.keySet()) {
-      if (!ProducerConfig.configNames().contains(key)) {
-        throw new IllegalArgumentException(
-            "producerOverrides: " + key + " (expected: a Kafka producer setting)");
-      }
-    }
-    ProducerConfig parsed;
-    try {
-      // Parses and checks every setting now, so a bad override fails at start-up, not per record.
-      parsed = new ProducerConfig(config);
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException(
-          "producerOverrides: "
-              + overrides
-              + " (expected: valid Kafka producer settings: "
-              + e.getMessage()
-              + ")",
-          e);
-    }
-    this.deliveryTimeoutMs = parsed.getInt(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
+    this.sender = new KafkaSender(bootstrapServers, topic, CLIENT_ID, overrides);
   }
 
   /** The producer settings this sink uses. */
   static Map<String, Object> producerConfig(
       String bootstrapServers, Map<String, String> overrides) {
-    Map<String, Object> c = new HashMap<>();
-    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    c.put(ProducerConfig.CLIENT_ID_CONFIG, "driftwatch-sidecar");
-    c.put(ProducerConfig.ACKS_CONFIG, "all");
-    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 500);
-    c.putAll(overrides);
-    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    return c;
+    return KafkaSender.producerConfig(bootstrapServers, CLIENT_ID, overrides);
   }
 
   @Override
   public void send(PredictionRecord record, Outcome outcome) {
-    if (closing) {
-      outcome.dropped(DropReason.SHUTDOWN);
-      return;
-    }
-    Producer<byte[], byte[]> p = producer();
-    if (p == null) {
-      outcome.dropped(DropReason.KAFKA_UNAVAILABLE);
-      return;
-    }
     byte[] key =
         (record.getModel() + "/" + record.getModelVersion()).getBytes(StandardCharsets.UTF_8);
-    ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(topic, key, record.toByteArray());
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deliveryTimeoutMs);
-    while (true) {
-      Attempt attempt = new Attempt(outcome);
-      try {
-        p.send(message, attempt);
-      } catch (InterruptException e) {
-        // Only the worker's close interrupts a send.
-        outcome.dropped(DropReason.SHUTDOWN);
-        return;
-      } catch (KafkaException | IllegalStateException e) {
-        outcome.dropped(reason(e));
-        throttled.warn(
-            "send:" + e.getClass().getSimpleName(), "sidecar: cannot hand a record to Kafka", e);
-        return;
-      } finally {
-        attempt.returned = true;
-      }
-      if (attempt.refused == null) {
-        return;
-      }
-      // No metadata (the broker is away; the client re-bootstraps and forgets the topic) or no
-      // buffer space within max.block.ms. Hold the record, as the producer holds the ones it
-      // already has: meanwhile the capture queue absorbs traffic and counts what overflows.
-      if (closing || Thread.currentThread().isInterrupted() || System.nanoTime() > deadline) {
-        outcome.dropped(closing ? DropReason.SHUTDOWN : DropReason.KAFKA_TIMEOUT);
-        throttled.warn("send:timeout", "sidecar: Kafka did not take a record", attempt.refused);
-        return;
-      }
-      throttled.warn("send:waiting", "sidecar: waiting for Kafka to take records", attempt.refused);
-    }
-  }
-
-  /**
-   * One call of {@code send}. The producer reports a record it could not take within {@code
-   * max.block.ms} by calling back at once on the calling thread; such a refusal is noted for a
-   * retry instead of being reported. Every other completion is the record's outcome.
-   */
-  private final class Attempt implements Callback {
-    private final Outcome outcome;
-    private final Thread caller = Thread.currentThread();
-    volatile boolean returned;
-    Exception refused;
-
-    Attempt(Outcome outcome) {
-      this.outcome = outcome;
-    }
-
-    @Override
-    public void onCompletion(RecordMetadata metadata, Exception e) {
-      if (!returned && e instanceof TimeoutException && Thread.currentThread() == caller) {
-        refused = e;
-        return;
-      }
-      delivered(outcome, e);
-    }
-  }
-
-  private void delivered(Outcome outcome, Exception e) {
-    if (e == null) {
-      outcome.sent();
-      return;
-    }
-    outcome.dropped(reason(e));
-    throttled.warn(
-        "deliver:" + e.getClass().getSimpleName(), "sidecar: record not delivered to " + topic, e);
-  }
-
-  private String reason(Exception e) {
-    if (closing) {
-      return DropReason.SHUTDOWN;
-    }
-    if (e instanceof TimeoutException) {
-      return DropReason.KAFKA_TIMEOUT;
-    }
-    if (e instanceof RecordTooLargeException) {
-      return DropReason.RECORD_TOO_LARGE;
-    }
-    return DropReason.KAFKA_ERROR;
-  }
-
-  private Producer<byte[], byte[]> producer() {
-    if (producer != null || closed) {
-      return producer;
-    }
-    long now = System.nanoTime();
-    if (now - nextCreateNanos < 0) {
-      return null;
-    }
-    try {
-      producer = new KafkaProducer<>(config);
-    } catch (KafkaException e) {
-      nextCreateNanos = now + CREATE_RETRY_NANOS;
-      throttled.warn("create", "sidecar: cannot create the Kafka producer", e);
-    }
-    return producer;
+    sender.send(key, record.toByteArray(), outcome);
   }
 
   @Override
-  public synchronized void close(Duration timeout) {
-    if (closed) {
-      return;
-    }
-    closing = true;
-    closed = true;
-    if (producer != null) {
-      // Sends still pending after the timeout are aborted; their callbacks report SHUTDOWN.
-      producer.close(timeout);
-    }
+  public void close(Duration timeout) {
+    sender.close(timeout);
   }
 }

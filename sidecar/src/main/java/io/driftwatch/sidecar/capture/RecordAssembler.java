@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Turns an exchange into prediction records: asks the exchange's parser for the payload rows, then
- * adds what every protocol shares (ids, model, timing, status, trace id, sampling weight, errors).
- * A batch of B > 1 rows yields B records with ids {@code <prediction id>/<row>}.
+ * adds what every protocol shares (ids, model, timing, status, trace id, sampling weight, errors),
+ * and removes or hashes the fields a {@link Redaction} names. A batch of B > 1 rows yields B
+ * records with ids {@code <prediction id>/<row>}.
  */
 public final class RecordAssembler {
   /** The model name written when neither the configuration, the path nor the payload names one. */
@@ -18,6 +19,7 @@ public final class RecordAssembler {
 
   private final String modelOverride;
   private final String versionOverride;
+  private final Redaction redaction;
 
   /**
    * @param modelOverride the model name to write instead of the one the request names; empty for
@@ -25,8 +27,19 @@ public final class RecordAssembler {
    * @param versionOverride the model version to write instead of the request's; empty for none
    */
   public RecordAssembler(String modelOverride, String versionOverride) {
+    this(modelOverride, versionOverride, Redaction.NONE);
+  }
+
+  /**
+   * @param modelOverride the model name to write instead of the one the request names; empty for
+   *     none
+   * @param versionOverride the model version to write instead of the request's; empty for none
+   * @param redaction the features and outputs removed or hashed before a record is handed on
+   */
+  public RecordAssembler(String modelOverride, String versionOverride, Redaction redaction) {
     this.modelOverride = modelOverride == null ? "" : modelOverride;
     this.versionOverride = versionOverride == null ? "" : versionOverride;
+    this.redaction = redaction;
   }
 
   /** The records of one exchange; at least one. Never throws for bad payloads. */
@@ -56,7 +69,7 @@ public final class RecordAssembler {
             .setSamplingWeight(exchange.samplingWeight())
             .setProtocol(exchange.parser().protocol())
             .setCaptureError(captureError)
-            .setTruncated(exchange.requestTruncated() || exchange.responseTruncated());
+            .setTruncated(exchange.requestTruncated() || exchange.responseIncomplete());
 
     List<ExchangeParser.Row> rows = payload.rows();
     if (rows.isEmpty()) {
@@ -69,8 +82,8 @@ public final class RecordAssembler {
       out.add(
           base.clone()
               .setPredictionId(id)
-              .putAllFeatures(row.features())
-              .putAllOutputs(row.outputs())
+              .putAllFeatures(redaction.apply(row.features()))
+              .putAllOutputs(redaction.apply(row.outputs()))
               .build());
     }
     return out;

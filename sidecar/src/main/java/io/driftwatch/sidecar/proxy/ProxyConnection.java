@@ -69,6 +69,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private static final byte[] BAD_REQUEST =
       "{\"error\":\"bad request\"}".getBytes(StandardCharsets.US_ASCII);
 
+  private static final String EVENT_STREAM = "text/event-stream";
+
   /** Pipelined requests beyond this many unanswered ones wait in the client's socket. */
   private static final int MAX_PIPELINED = 32;
 
@@ -111,6 +113,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     int status;
     Map<String, String> responseHeaders = Map.of();
     BodyTee responseTee;
+    StreamTap stream;
     Channel sentOn;
 
     /** Set when the proxy must answer this exchange itself: the body to send. */
@@ -457,7 +460,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
                   response == null ? new byte[0] : response.take(),
                   response != null && response.truncated(),
                   proxyError,
-                  ex.decision.weightFor(ex.status)));
+                  ex.decision.weightFor(ex.status),
+                  ex.stream == null ? null : ex.stream.take()));
     }
     updateAutoRead();
   }
@@ -511,6 +515,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       }
       if (ex.responseTee != null) {
         ex.responseTee.add(content.content());
+        if (ex.stream != null) {
+          ex.stream.add(content.content(), System.nanoTime() - ex.startNanos);
+        }
       }
       if (last) {
         ChannelFuture written = client.write(msg);
@@ -542,6 +549,11 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       ex.responseHeaders = pick(headers, CAPTURED_RESPONSE_HEADERS);
       ex.responseTee =
           new BodyTee(shared.tap().maxCaptureBytes(), HttpUtil.getContentLength(response, -1L));
+      String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+      if (type != null && type.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length())) {
+        // Server-sent events (an LLM streaming tokens): note read times and the stream's tail.
+        ex.stream = new StreamTap(shared.tap().maxCaptureBytes());
+      }
     }
     ex.upstreamKeepAlive = HttpUtil.isKeepAlive(response);
     boolean chunked = HttpUtil.isTransferEncodingChunked(response);
