@@ -9,6 +9,7 @@ import io.driftwatch.exporter.ExporterConfig;
 import io.driftwatch.jobs.MonitorJob;
 import io.driftwatch.jobs.MonitorJobConfig;
 import io.driftwatch.jobs.Topics;
+import io.driftwatch.jobs.drift.DriftConfig;
 import io.driftwatch.sidecar.SidecarConfig;
 import io.driftwatch.sidecar.SidecarServer;
 import io.driftwatch.sidecar.SidecarStats;
@@ -46,6 +47,9 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
   private static final Pattern PREDICTIONS_TOTAL =
       Pattern.compile("(?m)^driftwatch_predictions_total\\{[^}]*\\} ([0-9.eE+-]+)$");
+  private static final Pattern DRIFT_DETECTED =
+      Pattern.compile("(?m)^driftwatch_feature_drift_detected\\{([^}]*)\\} 1\\.0$");
+  private static final Pattern FEATURE_LABEL = Pattern.compile("feature=\"([^\"]*)\"");
 
   @Option(
       names = "--duration",
@@ -70,6 +74,14 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "10s",
       description = "Job window (default ${DEFAULT-VALUE}).")
   Duration window;
+
+  @Option(
+      names = "--drift-window",
+      defaultValue = "1m",
+      description =
+          "Drift window (default ${DEFAULT-VALUE}); the first 1000 predictions (about 50 s at"
+              + " 20/s) become the reference.")
+  Duration driftWindow;
 
   @Option(
       names = "--sidecar-port",
@@ -188,15 +200,18 @@ final class DemoCommand implements Callable<Integer> {
                 Duration.ofSeconds(3),
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(3))
-            .withParallelism(2);
+            .withParallelism(2)
+            .withDrift(DriftConfig.defaults().withTumblingWindow(driftWindow));
     JobClient job = MonitorJob.start(EmbeddedFlink.environment(2), jobConfig);
     running.push(() -> job.cancel().get(30, TimeUnit.SECONDS));
     out.println(
         "  Flink job        "
             + MonitorJob.NAME
-            + " (MiniCluster, parallelism 2, "
+            + " (MiniCluster, parallelism 2, traffic windows "
             + window.toSeconds()
-            + " s windows, checkpoints every 3 s)");
+            + " s, drift windows "
+            + driftWindow.toSeconds()
+            + " s, checkpoints every 3 s)");
 
     Exporter exporter =
         Exporter.start(
@@ -268,9 +283,10 @@ final class DemoCommand implements Callable<Integer> {
     TrafficGenerator.Counters c = generator.counters();
     SidecarStats s = sidecar.stats();
     OptionalDouble counted = scrapePredictions(http, metricsUri);
+    String drifted = drifted(http, metricsUri);
     out.printf(
         "[%4ds] requests sent %d (2xx %d, 4xx %d, 5xx %d) | captured %d, sent to Kafka %d, dropped %d"
-            + " | metric samples %d, series %d, predictions counted %s%n",
+            + " | metric samples %d, series %d, predictions counted %s%s%n",
         seconds,
         c.sent(),
         c.succeeded(),
@@ -281,27 +297,52 @@ final class DemoCommand implements Callable<Integer> {
         s.dropped(),
         exporter.samplesConsumed(),
         exporter.series(),
-        counted.isPresent() ? String.format("%.0f", counted.getAsDouble()) : "-");
+        counted.isPresent() ? String.format("%.0f", counted.getAsDouble()) : "-",
+        drifted);
+  }
+
+  /** The columns whose last drift window flagged drift, as " | drifted: a, b" or "". */
+  private static String drifted(HttpClient http, URI metricsUri) {
+    String body = scrape(http, metricsUri);
+    java.util.TreeSet<String> columns = new java.util.TreeSet<>();
+    Matcher m = DRIFT_DETECTED.matcher(body == null ? "" : body);
+    while (m.find()) {
+      Matcher feature = FEATURE_LABEL.matcher(m.group(1));
+      if (feature.find()) {
+        columns.add(feature.group(1));
+      }
+    }
+    return columns.isEmpty() ? "" : " | drifted: " + String.join(", ", columns);
   }
 
   /** Sums driftwatch_predictions_total over all series, as Prometheus would scrape it. */
   private static OptionalDouble scrapePredictions(HttpClient http, URI metricsUri) {
-    try {
-      String body =
-          http.send(
-                  HttpRequest.newBuilder(metricsUri).timeout(Duration.ofSeconds(5)).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      Matcher m = PREDICTIONS_TOTAL.matcher(body);
-      double sum = 0;
-      boolean any = false;
-      while (m.find()) {
-        sum += Double.parseDouble(m.group(1));
-        any = true;
-      }
-      return any ? OptionalDouble.of(sum) : OptionalDouble.empty();
-    } catch (Exception e) {
+    String body = scrape(http, metricsUri);
+    if (body == null) {
       return OptionalDouble.empty();
+    }
+    Matcher m = PREDICTIONS_TOTAL.matcher(body);
+    double sum = 0;
+    boolean any = false;
+    while (m.find()) {
+      sum += Double.parseDouble(m.group(1));
+      any = true;
+    }
+    return any ? OptionalDouble.of(sum) : OptionalDouble.empty();
+  }
+
+  /** The exporter's /metrics text, or null when it does not answer (it is starting). */
+  private static String scrape(HttpClient http, URI metricsUri) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(metricsUri).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (java.io.IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     }
   }
 

@@ -4,6 +4,7 @@ import io.driftwatch.embedded.EmbeddedFlink;
 import io.driftwatch.jobs.MonitorJob;
 import io.driftwatch.jobs.MonitorJobConfig;
 import io.driftwatch.jobs.Topics;
+import io.driftwatch.jobs.drift.DriftConfig;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.flink.core.execution.JobClient;
@@ -86,6 +87,52 @@ final class JobCommand implements Callable<Integer> {
       description = "Default ${DEFAULT-VALUE}.")
   String dlqTopic;
 
+  @Option(
+      names = "--profiles-topic",
+      defaultValue = Topics.PROFILES,
+      description = "Reference profiles, compacted (default ${DEFAULT-VALUE}).")
+  String profilesTopic;
+
+  @Option(
+      names = "--events-topic",
+      defaultValue = Topics.EVENTS,
+      description = "Default ${DEFAULT-VALUE}.")
+  String eventsTopic;
+
+  @Option(
+      names = "--drift-window",
+      defaultValue = "${DRIFTWATCH_JOB_DRIFT_WINDOW:-5m}",
+      description =
+          "Drift and data-quality window (env DRIFTWATCH_JOB_DRIFT_WINDOW; default ${DEFAULT-VALUE}).")
+  Duration driftWindow;
+
+  @Option(
+      names = "--drift-slide",
+      defaultValue = "${DRIFTWATCH_JOB_DRIFT_SLIDE}",
+      description =
+          "Slide of a sliding drift window; it must divide --drift-window (default: tumbling).")
+  Duration driftSlide;
+
+  @Option(
+      names = "--reference-records",
+      defaultValue = "${DRIFTWATCH_JOB_REFERENCE_RECORDS:-1000}",
+      description =
+          "Without a published profile, the first N records of a model version become its"
+              + " reference; 0: published profiles only (default ${DEFAULT-VALUE}).")
+  long referenceRecords;
+
+  @Option(
+      names = "--min-effect-size",
+      defaultValue = "${DRIFTWATCH_JOB_MIN_EFFECT_SIZE:-0.1}",
+      description =
+          "Practical-significance gate: a p-value test flags drift only if its effect size"
+              + " (KS D, Cramer's V) also reaches this; NaN for Evidently's exact decisions"
+              + " (default ${DEFAULT-VALUE}).")
+  double minEffectSize;
+
+  @Option(names = "--no-drift", description = "Turn the drift and data-quality branch off.")
+  boolean noDrift;
+
   @Option(names = "--embedded", description = "Run in a Flink MiniCluster inside this process.")
   boolean embedded;
 
@@ -94,7 +141,20 @@ final class JobCommand implements Callable<Integer> {
         .withTopics(predictionsTopic, metricsTopic, dlqTopic)
         .withWindow(window)
         .withTiming(outOfOrderness, idleTimeout, allowedLateness, checkpointInterval)
-        .withParallelism(parallelism);
+        .withParallelism(parallelism)
+        .withDriftTopics(profilesTopic, eventsTopic)
+        .withDrift(driftConfig());
+  }
+
+  DriftConfig driftConfig() {
+    DriftConfig d =
+        DriftConfig.defaults()
+            .withEnabled(!noDrift)
+            .withReferenceRecords(referenceRecords)
+            .withMinEffectSize(minEffectSize);
+    return driftSlide == null
+        ? d.withTumblingWindow(driftWindow)
+        : d.withSlidingWindow(driftWindow, driftSlide);
   }
 
   @Override

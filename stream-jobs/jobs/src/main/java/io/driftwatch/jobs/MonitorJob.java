@@ -23,6 +23,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
@@ -66,7 +67,7 @@ public final class MonitorJob {
     env.enableCheckpointing(c.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     env.getConfig().setAutoWatermarkInterval(200);
 
-    KafkaSource<RawRecord> source =
+    KafkaSourceBuilder<RawRecord> builder =
         KafkaSource.<RawRecord>builder()
             .setBootstrapServers(c.bootstrapServers())
             .setTopics(c.predictionsTopic())
@@ -74,8 +75,11 @@ public final class MonitorJob {
             .setStartingOffsets(committedOrEarliest())
             .setDeserializer(new RawRecordDeserializer())
             .setProperty("partition.discovery.interval.ms", "30000")
-            .setProperty("commit.offsets.on.checkpoint", "true")
-            .build();
+            .setProperty("commit.offsets.on.checkpoint", "true");
+    if (c.bounded()) {
+      builder.setBounded(OffsetsInitializer.latest());
+    }
+    KafkaSource<RawRecord> source = builder.build();
     WatermarkStrategy<RawRecord> watermarks =
         WatermarkStrategy.<RawRecord>forGenerator(
                 ctx ->
@@ -140,7 +144,8 @@ public final class MonitorJob {
               driftBuckets,
               c.bootstrapServers(),
               c.profilesTopic(),
-              c.groupId() + "-profiles");
+              c.groupId() + "-profiles",
+              c.bounded());
       metrics = metrics.union(drift.metrics());
       counts = counts.union(drift.counts());
       deadLetters = deadLetters.union(drift.deadLetters());

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param profilesTopic the compacted topic of published reference profiles, keyed model/version
  * @param eventsTopic where DriftEvents go
  * @param drift the drift, data-quality and prediction-drift branch's settings
+ * @param bounded read the topics up to their end offsets at start, then finish (benchmarks and
+ *     backfills); a normal deployment runs unbounded
  */
 public record MonitorJobConfig(
     String bootstrapServers,
@@ -43,7 +45,8 @@ public record MonitorJobConfig(
     String transactionalIdPrefix,
     String profilesTopic,
     String eventsTopic,
-    DriftConfig drift)
+    DriftConfig drift,
+    boolean bounded)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -88,143 +91,128 @@ public record MonitorJobConfig(
         "driftwatch-monitor",
         Topics.PROFILES,
         Topics.EVENTS,
-        DriftConfig.defaults());
+        DriftConfig.defaults(),
+        false);
   }
 
   public MonitorJobConfig withWindow(Duration w) {
-    return new MonitorJobConfig(
-        bootstrapServers,
-        predictionsTopic,
-        metricsTopic,
-        dlqTopic,
-        groupId,
-        w,
-        outOfOrderness,
-        idleTimeout,
-        allowedLateness,
-        checkpointInterval,
-        parallelism,
-        transactionalIdPrefix,
-        profilesTopic,
-        eventsTopic,
-        drift);
+    Copy c = copy();
+    c.window = w;
+    return c.build();
   }
 
   public MonitorJobConfig withTiming(
       Duration outOfOrder, Duration idle, Duration lateness, Duration checkpoint) {
-    return new MonitorJobConfig(
-        bootstrapServers,
-        predictionsTopic,
-        metricsTopic,
-        dlqTopic,
-        groupId,
-        window,
-        outOfOrder,
-        idle,
-        lateness,
-        checkpoint,
-        parallelism,
-        transactionalIdPrefix,
-        profilesTopic,
-        eventsTopic,
-        drift);
+    Copy c = copy();
+    c.outOfOrderness = outOfOrder;
+    c.idleTimeout = idle;
+    c.allowedLateness = lateness;
+    c.checkpointInterval = checkpoint;
+    return c.build();
   }
 
   public MonitorJobConfig withParallelism(int p) {
-    return new MonitorJobConfig(
-        bootstrapServers,
-        predictionsTopic,
-        metricsTopic,
-        dlqTopic,
-        groupId,
-        window,
-        outOfOrderness,
-        idleTimeout,
-        allowedLateness,
-        checkpointInterval,
-        p,
-        transactionalIdPrefix,
-        profilesTopic,
-        eventsTopic,
-        drift);
+    Copy c = copy();
+    c.parallelism = p;
+    return c.build();
   }
 
   public MonitorJobConfig withTopics(String predictions, String metrics, String dlq) {
-    return new MonitorJobConfig(
-        bootstrapServers,
-        predictions,
-        metrics,
-        dlq,
-        groupId,
-        window,
-        outOfOrderness,
-        idleTimeout,
-        allowedLateness,
-        checkpointInterval,
-        parallelism,
-        transactionalIdPrefix,
-        profilesTopic,
-        eventsTopic,
-        drift);
+    Copy c = copy();
+    c.predictionsTopic = predictions;
+    c.metricsTopic = metrics;
+    c.dlqTopic = dlq;
+    return c.build();
   }
 
   public MonitorJobConfig withIdentity(String group, String txPrefix) {
-    return new MonitorJobConfig(
-        bootstrapServers,
-        predictionsTopic,
-        metricsTopic,
-        dlqTopic,
-        group,
-        window,
-        outOfOrderness,
-        idleTimeout,
-        allowedLateness,
-        checkpointInterval,
-        parallelism,
-        txPrefix,
-        profilesTopic,
-        eventsTopic,
-        drift);
+    Copy c = copy();
+    c.groupId = group;
+    c.transactionalIdPrefix = txPrefix;
+    return c.build();
   }
 
-  /** A copy with other topics for published profiles and for DriftEvents. */
   public MonitorJobConfig withDriftTopics(String profiles, String events) {
-    return new MonitorJobConfig(
-        bootstrapServers,
-        predictionsTopic,
-        metricsTopic,
-        dlqTopic,
-        groupId,
-        window,
-        outOfOrderness,
-        idleTimeout,
-        allowedLateness,
-        checkpointInterval,
-        parallelism,
-        transactionalIdPrefix,
-        profiles,
-        events,
-        drift);
+    Copy c = copy();
+    c.profilesTopic = profiles;
+    c.eventsTopic = events;
+    return c.build();
   }
 
-  /** A copy with other drift branch settings. */
   public MonitorJobConfig withDrift(DriftConfig d) {
-    return new MonitorJobConfig(
-        bootstrapServers,
-        predictionsTopic,
-        metricsTopic,
-        dlqTopic,
-        groupId,
-        window,
-        outOfOrderness,
-        idleTimeout,
-        allowedLateness,
-        checkpointInterval,
-        parallelism,
-        transactionalIdPrefix,
-        profilesTopic,
-        eventsTopic,
-        d);
+    Copy c = copy();
+    c.drift = d;
+    return c.build();
+  }
+
+  /** Reads the topics up to the end offsets they have at start, then finishes. */
+  public MonitorJobConfig withBounded(boolean b) {
+    Copy c = copy();
+    c.bounded = b;
+    return c.build();
+  }
+
+  private Copy copy() {
+    return new Copy(this);
+  }
+
+  /** A mutable copy, so each {@code with} method names only what it changes. */
+  private static final class Copy {
+    String bootstrapServers;
+    String predictionsTopic;
+    String metricsTopic;
+    String dlqTopic;
+    String groupId;
+    Duration window;
+    Duration outOfOrderness;
+    Duration idleTimeout;
+    Duration allowedLateness;
+    Duration checkpointInterval;
+    int parallelism;
+    String transactionalIdPrefix;
+    String profilesTopic;
+    String eventsTopic;
+    DriftConfig drift;
+    boolean bounded;
+
+    Copy(MonitorJobConfig c) {
+      bootstrapServers = c.bootstrapServers;
+      predictionsTopic = c.predictionsTopic;
+      metricsTopic = c.metricsTopic;
+      dlqTopic = c.dlqTopic;
+      groupId = c.groupId;
+      window = c.window;
+      outOfOrderness = c.outOfOrderness;
+      idleTimeout = c.idleTimeout;
+      allowedLateness = c.allowedLateness;
+      checkpointInterval = c.checkpointInterval;
+      parallelism = c.parallelism;
+      transactionalIdPrefix = c.transactionalIdPrefix;
+      profilesTopic = c.profilesTopic;
+      eventsTopic = c.eventsTopic;
+      drift = c.drift;
+      bounded = c.bounded;
+    }
+
+    MonitorJobConfig build() {
+      return new MonitorJobConfig(
+          bootstrapServers,
+          predictionsTopic,
+          metricsTopic,
+          dlqTopic,
+          groupId,
+          window,
+          outOfOrderness,
+          idleTimeout,
+          allowedLateness,
+          checkpointInterval,
+          parallelism,
+          transactionalIdPrefix,
+          profilesTopic,
+          eventsTopic,
+          drift,
+          bounded);
+    }
   }
 
   private static void requireText(String name, String value) {

@@ -13,6 +13,7 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -60,6 +61,7 @@ public final class DriftBranch {
    * @param profilesTopic the compacted topic of published {@link ProfileEnvelope}s
    * @param groupId consumer group of the profiles source (it commits no offsets: the topic is read
    *     from the beginning on a fresh start and from the checkpoint on recovery)
+   * @param bounded read the profiles topic up to its end offsets at start, then finish
    */
   public static Outputs build(
       StreamExecutionEnvironment env,
@@ -68,8 +70,9 @@ public final class DriftBranch {
       int buckets,
       String bootstrapServers,
       String profilesTopic,
-      String groupId) {
-    KafkaSource<RawRecord> source =
+      String groupId,
+      boolean bounded) {
+    KafkaSourceBuilder<RawRecord> builder =
         KafkaSource.<RawRecord>builder()
             .setBootstrapServers(bootstrapServers)
             // A pattern, not a topic list: the job must run before anyone created the profiles
@@ -79,8 +82,11 @@ public final class DriftBranch {
             .setStartingOffsets(OffsetsInitializer.earliest())
             .setDeserializer(new RawRecordDeserializer())
             .setProperty("partition.discovery.interval.ms", "10000")
-            .setProperty("commit.offsets.on.checkpoint", "false")
-            .build();
+            .setProperty("commit.offsets.on.checkpoint", "false");
+    if (bounded) {
+      builder.setBounded(OffsetsInitializer.latest());
+    }
+    KafkaSource<RawRecord> source = builder.build();
     SingleOutputStreamOperator<ProfileUpdate> profiles =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "profiles")
             .setParallelism(1)

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# benchmarks/run sidecar — what the sidecar adds to an inference call, beside nginx.
+#
+# One invocation runs the same workload against three targets:
+#   direct   a stub model server (nginx answering a fixed KServe v2 response)
+#   nginx    nginx proxy_pass in front of the stub (keep-alive upstream, 2 workers)
+#   sidecar  the Driftwatch sidecar in front of the stub, capture on, to a real Kafka broker
+# Workload: 1 KB KServe v2 JSON requests, (1) at a fixed rate (default 1000/s, open loop,
+# latency from each request's due time) and (2) at saturation (wrk, 2 threads, 32 connections).
+# Rounds are interleaved and the target order rotates, because this machine is noisy; medians
+# are reported with the spread (min..max) across rounds.
+# Last line: sidecar_vs_nginx added_p99_ratio=X throughput_ratio=Y
+#   X = added p99 of the sidecar / added p99 of nginx at the fixed rate (lower is better)
+#   Y = saturation throughput of the sidecar / that of nginx (higher is better)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+ROUNDS="${ROUNDS:-3}"
+RATE="${RATE:-1000}"
+SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
+WARMUP="${WARMUP:-2}"
+SAT_SECONDS="${SAT_SECONDS:-8}"
+STUB_PORT=18001 NGINX_PORT=18002 SIDECAR_PORT=18003 SIDECAR_ADMIN=18004 BROKER_PORT=18092
+
+for tool in nginx wrk java; do
+  command -v "$tool" >/dev/null || { echo "benchmark sidecar: '$tool' is missing (apt-get install -y nginx-light wrk)" >&2; exit 2; }
+done
+# Debian installs nginx in /usr/sbin, which may not be on a user's PATH.
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+work="$(mktemp -d -t driftwatch-bench-sidecar.XXXXXX)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$work/stub.pid" ] && kill "$(cat "$work/stub.pid")" 2>/dev/null || true
+  [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# 1 KB request body: 15 numeric features as named KServe v2 tensors.
+/usr/bin/env python3 - "$work/body.json" <<'PY'
+import json, sys
+inputs = [{"name": "f%02d" % i, "shape": [1], "datatype": "FP64", "data": [round(0.123456789 * i, 9)]} for i in range(16)]
+body = json.dumps({"id": "bench", "inputs": inputs}, separators=(",", ":"))
+open(sys.argv[1], "w").write(body)
+PY
+echo "request body: $(wc -c <"$work/body.json") bytes"
+
+response='{"model_name":"bench","model_version":"1","id":"bench","outputs":[{"name":"probability","shape":[1],"datatype":"FP32","data":[0.25]}]}'
+nginx_conf() { # name port workers server-body
+  mkdir -p "$work/$1"
+  cat >"$work/$1.conf" <<CONF
+worker_processes $3;
+pid $work/$1.pid;
+error_log $work/$1/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/$1; proxy_temp_path $work/$1; fastcgi_temp_path $work/$1;
+  uwsgi_temp_path $work/$1; scgi_temp_path $work/$1;
+  keepalive_requests 1000000;
+  upstream stub { server 127.0.0.1:$STUB_PORT; keepalive 128; }
+  server { listen 127.0.0.1:$2; $4 }
+}
+CONF
+  "$NGINX" -c "$work/$1.conf" -p "$work/$1"
+}
+nginx_conf stub "$STUB_PORT" 1 "location / { default_type application/json; client_body_buffer_size 16k; return 200 '$response'; }"
+nginx_conf proxy "$NGINX_PORT" 2 "location / { proxy_pass http://stub; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_buffering on; }"
+
+java -version >/dev/null 2>&1
+"$root/driftwatch" --version >/dev/null   # builds the jar if needed
+"$root/driftwatch" broker --port "$BROKER_PORT" >"$work/broker.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 60); do grep -q "ready at" "$work/broker.log" && break; sleep 1; done
+grep -q "ready at" "$work/broker.log" || { cat "$work/broker.log" >&2; echo "broker did not start" >&2; exit 3; }
+"$root/driftwatch" sidecar --upstream "http://127.0.0.1:$STUB_PORT" --listen "127.0.0.1:$SIDECAR_PORT" \
+  --admin-listen "127.0.0.1:$SIDECAR_ADMIN" --kafka "127.0.0.1:$BROKER_PORT" --set readiness.probe.interval.ms=0 \
+  >"$work/sidecar.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 30); do curl -sf "http://127.0.0.1:$SIDECAR_ADMIN/healthz/live" >/dev/null && break; sleep 1; done
+
+path="/v2/models/bench/infer"
+url() { case "$1" in direct) echo "http://127.0.0.1:$STUB_PORT$path";; nginx) echo "http://127.0.0.1:$NGINX_PORT$path";; sidecar) echo "http://127.0.0.1:$SIDECAR_PORT$path";; esac; }
+cat >"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$work/body.json"); wrk.body = f:read("*a"); f:close()
+LUA
+client="$here/FixedRateClient.java"
+
+# JIT warm-up of every path, not measured.
+for t in direct nginx sidecar; do wrk -t2 -c16 -d3s -s "$work/post.lua" "$(url $t)" >/dev/null; done
+
+targets=(direct nginx sidecar)
+: >"$work/results"
+for round in $(seq "$ROUNDS"); do
+  order=("${targets[@]:$((round % 3))}" "${targets[@]:0:$((round % 3))}")
+  for t in "${order[@]}"; do
+    line=$(java -Xmx256m "$client" "$(url $t)" "$work/body.json" "$RATE" "$SECONDS_PER_RUN" "$WARMUP" 16)
+    echo "round $round $t fixed-rate $RATE/s: $line"
+    echo "$round $t fixed $line" >>"$work/results"
+  done
+  for t in "${order[@]}"; do
+    out=$(wrk -t2 -c32 -d"${SAT_SECONDS}s" --latency -s "$work/post.lua" "$(url $t)")
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    errs=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); errs=${errs:-0}
+    echo "round $round $t saturation: requests/s=$rps non2xx=$errs"
+    echo "$round $t sat rps=$rps" >>"$work/results"
+  done
+done
+
+echo
+echo "sidecar capture: $(curl -s "http://127.0.0.1:$SIDECAR_ADMIN/metrics" | grep -E '^driftwatch_sidecar_records_(captured|sent)_total|^driftwatch_sidecar_records_dropped_total' | awk '$2 != "0.0"' | tr '\n' ' ')"
+echo
+awk '
+function val(s, k,   i, n, a) { n = split(s, a, " "); for (i = 1; i <= n; i++) if (index(a[i], k "=") == 1) return substr(a[i], length(k) + 2); return "" }
+function median(arr, n,   i, j, t, s) { for (i = 1; i <= n; i++) s[i] = arr[i]; for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (s[j] < s[i]) { t = s[i]; s[i] = s[j]; s[j] = t } return n % 2 ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2 }
+function mn(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] < m) m = arr[i]; return m }
+function mx(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] > m) m = arr[i]; return m }
+$3 == "fixed" { p50[$1, $2] = val($0, "p50_us"); p99[$1, $2] = val($0, "p99_us"); rounds[$1] = 1 }
+$3 == "sat" { rps[$1, $2] = val($0, "rps") }
+END {
+  n = 0; for (r in rounds) n++
+  for (ti = 1; ti <= 2; ti++) {
+    t = ti == 1 ? "nginx" : "sidecar"
+    for (r = 1; r <= n; r++) { a50[r] = p50[r, t] - p50[r, "direct"]; a99[r] = p99[r, t] - p99[r, "direct"]; thr[r] = rps[r, t] }
+    m50[t] = median(a50, n); m99[t] = median(a99, n); mthr[t] = median(thr, n)
+    printf "%-8s added p50 %7.1f us (%.1f..%.1f)  added p99 %7.1f us (%.1f..%.1f)  saturation %9.0f req/s (%.0f..%.0f)\n", t, m50[t], mn(a50, n), mx(a50, n), m99[t], mn(a99, n), mx(a99, n), mthr[t], mn(thr, n), mx(thr, n)
+  }
+  for (r = 1; r <= n; r++) dthr[r] = rps[r, "direct"]
+  printf "direct   saturation %9.0f req/s (median of %d rounds)\n", median(dthr, n), n
+  x = m99["nginx"] > 0 ? m99["sidecar"] / m99["nginx"] : 0
+  y = mthr["nginx"] > 0 ? mthr["sidecar"] / mthr["nginx"] : 0
+  printf "sidecar_vs_nginx added_p99_ratio=%.2f throughput_ratio=%.2f\n", x, y
+}' "$work/results"

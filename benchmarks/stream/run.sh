@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# benchmarks/run stream [N] — the monitor job with every analysis on versus a plain Kafka consumer
+# of the same topic, on the embedded stack, in one invocation (default N = 1 000 000 records).
+# Last line: stream_vs_raw_consume ratio=X records_per_s=Y
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+"$root/driftwatch" --version >/dev/null   # builds the jar if needed
+cp="$root/cli/target/driftwatch.jar:$root/cli/target/lib/*"
+exec java -Xmx3g -cp "$cp" -Dlog4j2.level=ERROR "$here/StreamBenchmark.java" "${1:-1000000}" 2> >(grep -v -E '^\s*$|WARN|INFO' >&2)
