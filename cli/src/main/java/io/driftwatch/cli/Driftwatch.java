@@ -1,5 +1,7 @@
 package io.driftwatch.cli;
 
+import io.driftwatch.cli.batch.DriftCommand;
+import io.driftwatch.cli.batch.ProfileCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +23,9 @@ import picocli.CommandLine.Command;
       JobCommand.class,
       ExporterCommand.class,
       BrokerCommand.class,
+      InjectorCommand.class,
+      ProfileCommand.class,
+      DriftCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Driftwatch implements Runnable {
@@ -39,7 +44,16 @@ public final class Driftwatch implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int exit;
+    try {
+      exit = commandLine().execute(args);
+    } catch (Throwable e) {
+      // picocli hands Errors (out of memory, a missing class) back to the caller; exit 1 would
+      // read as "findings".
+      System.err.println("driftwatch: " + e);
+      exit = FAILURE;
+    }
+    System.exit(exit);
   }
 
   /** The configured command line; tests call {@code execute} on it. */

@@ -85,7 +85,17 @@ class DemoCommandIT {
   @Test
   void everySubcommandHasHelp() {
     for (String sub :
-        new String[] {"demo", "sidecar", "model-server", "job", "exporter", "broker"}) {
+        new String[] {
+          "demo",
+          "sidecar",
+          "model-server",
+          "job",
+          "exporter",
+          "broker",
+          "injector",
+          "profile",
+          "drift"
+        }) {
       StringWriter out = new StringWriter();
       CommandLine cli = Driftwatch.commandLine();
       cli.setOut(new PrintWriter(out));
