@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # benchmarks/run stream [N] — the monitor job with every analysis on versus a plain Kafka consumer
 # of the same topic, on the embedded stack, in one invocation (default N = 1 000 000 records).
-# Last line: stream_vs_raw_consume ratio=X records_per_s=Y
+# Prints the gross rate (wall time incl. start-up and the final-checkpoint wait) and the net rate
+# (N / (job time - empty-topic run time), steady state). Last line, from the net rate:
+# stream_vs_raw_consume ratio=X records_per_s=Y
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

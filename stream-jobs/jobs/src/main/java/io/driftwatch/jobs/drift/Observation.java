@@ -26,15 +26,41 @@ public final class Observation {
    * @param fallback spreads records without a prediction id over the buckets (any counter)
    */
   public static Observation of(PredictionRecord r, int buckets, long fallback) {
+    return of(
+        r.getModel(),
+        r.getModelVersion(),
+        r.getPredictionId(),
+        Columns.of(r.getFeaturesMap()),
+        Columns.of(r.getOutputsMap()),
+        buckets,
+        fallback);
+  }
+
+  /**
+   * An observation from projections already made (by a decoder that reads the wire format itself).
+   *
+   * @param inputs the features' columns, null when there were none
+   * @param outputs the outputs' columns, null when there were none
+   * @param buckets number of pre-aggregation buckets, at least 1
+   * @param fallback spreads records without a prediction id over the buckets (any counter)
+   */
+  public static Observation of(
+      String model,
+      String version,
+      String predictionId,
+      Columns inputs,
+      Columns outputs,
+      int buckets,
+      long fallback) {
     Observation o = new Observation();
-    o.model = r.getModel();
-    o.version = r.getModelVersion();
-    String id = r.getPredictionId();
+    o.model = model;
+    o.version = version;
     // Fibonacci hashing spreads the sequential ids some servers use over all buckets.
-    long h = id.isEmpty() ? fallback : (id.hashCode() * 0x9E3779B97F4A7C15L) >>> 32;
+    long h =
+        predictionId.isEmpty() ? fallback : (predictionId.hashCode() * 0x9E3779B97F4A7C15L) >>> 32;
     o.bucket = (int) Math.floorMod(h, (long) buckets);
-    o.inputs = Columns.of(r.getFeaturesMap());
-    o.outputs = Columns.of(r.getOutputsMap());
+    o.inputs = inputs;
+    o.outputs = outputs;
     return o;
   }
 

@@ -1,6 +1,7 @@
 package io.driftwatch.jobs.traffic;
 
 import io.driftwatch.jobs.drift.Observation;
+import io.driftwatch.jobs.drift.ObservationSerializer;
 import io.driftwatch.jobs.io.DeadLetter;
 import io.driftwatch.jobs.io.RawRecord;
 import io.driftwatch.schema.Decoded;
@@ -31,7 +32,7 @@ public final class DecodePredictions extends ProcessFunction<RawRecord, TrafficE
 
   /** The drift branch's projection of every decoded prediction (when the branch is on). */
   public static final OutputTag<Observation> OBSERVATIONS =
-      new OutputTag<>("observations", TypeInformation.of(Observation.class));
+      new OutputTag<>("observations", ObservationSerializer.TYPE_INFO);
 
   private final int driftBuckets;
   private transient Counter rejected;
@@ -57,6 +58,24 @@ public final class DecodePredictions extends ProcessFunction<RawRecord, TrafficE
 
   @Override
   public void processElement(RawRecord raw, Context ctx, Collector<TrafficEvent> out) {
+    PredictionProjection p = PredictionProjection.parse(raw.value);
+    if (p != null) {
+      out.collect(p.trafficEvent());
+      if (driftBuckets > 0) {
+        ctx.output(
+            OBSERVATIONS,
+            Observation.of(
+                p.model,
+                p.version,
+                p.predictionId,
+                p.features,
+                p.outputs,
+                driftBuckets,
+                sequence++));
+      }
+      return;
+    }
+    // Anything the fast path does not take: the full decoder, which also gives reasons.
     Decoded<PredictionRecord> decoded = Records.decodePrediction(raw.value);
     if (decoded.isOk()) {
       PredictionRecord r = decoded.value();
