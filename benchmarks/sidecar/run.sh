@@ -127,11 +127,11 @@ END {
   n = 0; for (r in rounds) n++
   for (ti = 1; ti <= 2; ti++) {
     t = ti == 1 ? "nginx" : "sidecar"
-    for (r = 1; r <= n; r++) { a50[r] = p50[r, t] - p50[r, "direct"]; a99[r] = p99[r, t] - p99[r, "direct"]; thr[r] = rps[r, t] }
+    for (r = 1; r <= n; r++) { a50[r] = p50[r, t] - p50[r, "direct"]; a99[r] = p99[r, t] - p99[r, "direct"]; thr[r] = rps[r, t] + 0 }
     m50[t] = median(a50, n); m99[t] = median(a99, n); mthr[t] = median(thr, n)
     printf "%-8s added p50 %7.1f us (%.1f..%.1f)  added p99 %7.1f us (%.1f..%.1f)  saturation %9.0f req/s (%.0f..%.0f)\n", t, m50[t], mn(a50, n), mx(a50, n), m99[t], mn(a99, n), mx(a99, n), mthr[t], mn(thr, n), mx(thr, n)
   }
-  for (r = 1; r <= n; r++) dthr[r] = rps[r, "direct"]
+  for (r = 1; r <= n; r++) dthr[r] = rps[r, "direct"] + 0
   printf "direct   saturation %9.0f req/s (median of %d rounds)\n", median(dthr, n), n
   x = m99["nginx"] > 0 ? m99["sidecar"] / m99["nginx"] : 0
   y = mthr["nginx"] > 0 ? mthr["sidecar"] / mthr["nginx"] : 0
