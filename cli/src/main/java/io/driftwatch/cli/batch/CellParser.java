@@ -1,7 +1,9 @@
 package io.driftwatch.cli.batch;
 
 import io.driftwatch.stats.drift.CategoryCounts;
+import io.driftwatch.stats.drift.ColumnTyper;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Reads one cell (a UTF-8 byte slice) the way {@code pandas.read_csv} defaults and Evidently's
@@ -22,29 +24,9 @@ final class CellParser {
   static final int BOOLEAN = 3;
   static final int TEXT = 4;
 
-  private static final byte[][] NA_TOKENS =
-      ascii(
-          "",
-          "#N/A",
-          "#N/A N/A",
-          "#NA",
-          "-1.#IND",
-          "-1.#QNAN",
-          "-NaN",
-          "-nan",
-          "1.#IND",
-          "1.#QNAN",
-          "<NA>",
-          "N/A",
-          "NA",
-          "NULL",
-          "NaN",
-          "None",
-          "n/a",
-          "nan",
-          "null");
-  private static final byte[][] TRUE_TOKENS = ascii("True", "TRUE", "true");
-  private static final byte[][] FALSE_TOKENS = ascii("False", "FALSE", "false");
+  private static final byte[][] NA_TOKENS = ascii(ColumnTyper.MISSING_TOKENS);
+  private static final byte[][] TRUE_TOKENS = ascii(ColumnTyper.TRUE_TOKENS);
+  private static final byte[][] FALSE_TOKENS = ascii(ColumnTyper.FALSE_TOKENS);
   private static final double[] POW10 = new double[23];
 
   /** First bytes an NA, boolean or infinity token can start with. */
@@ -255,10 +237,10 @@ final class CellParser {
     return true;
   }
 
-  private static byte[][] ascii(String... tokens) {
-    byte[][] out = new byte[tokens.length][];
-    for (int i = 0; i < tokens.length; i++) {
-      out[i] = tokens[i].getBytes(StandardCharsets.US_ASCII);
+  private static byte[][] ascii(List<String> tokens) {
+    byte[][] out = new byte[tokens.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = tokens.get(i).getBytes(StandardCharsets.US_ASCII);
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package io.driftwatch.stats.drift;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -22,8 +23,12 @@ public final class ColumnTyper {
   /** The legacy Report rule: integer columns with at most this many distinct values. */
   public static final int MAX_INTEGER_UNIQUE_AS_CATEGORICAL = 5;
 
-  private static final Set<String> NA_TOKENS =
-      Set.of(
+  /**
+   * The cells pandas' {@code read_csv} reads as missing by default (its {@code na_values}); the
+   * batch CLI's byte-level parser uses the same list.
+   */
+  public static final List<String> MISSING_TOKENS =
+      List.of(
           "",
           "#N/A",
           "#N/A N/A",
@@ -43,8 +48,17 @@ public final class ColumnTyper {
           "n/a",
           "nan",
           "null");
+
+  /** The cells pandas reads as true. */
+  public static final List<String> TRUE_TOKENS = List.of("True", "TRUE", "true");
+
+  /** The cells pandas reads as false. */
+  public static final List<String> FALSE_TOKENS = List.of("False", "FALSE", "false");
+
+  private static final Set<String> NA_TOKENS = Set.copyOf(MISSING_TOKENS);
   private static final Set<String> BOOL_TOKENS =
-      Set.of("True", "TRUE", "true", "False", "FALSE", "false");
+      Set.copyOf(
+          java.util.stream.Stream.concat(TRUE_TOKENS.stream(), FALSE_TOKENS.stream()).toList());
   private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
   private static final Pattern DECIMAL =
       Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
