@@ -33,18 +33,7 @@ public final class CaptureWorker implements AutoCloseable {
     this.assembler = assembler;
     this.sink = sink;
     this.stats = stats;
-    this.outcome =
-        new RecordSink.Outcome() {
-          @Override
-          public void sent() {
-            stats.sentFromSink();
-          }
-
-          @Override
-          public void dropped(String reason) {
-            stats.droppedFromSink(reason);
-          }
-        };
+    this.outcome = RecordSink.Outcome.of(stats::sentFromSink, stats::droppedFromSink);
     this.thread = new Thread(this::run, "driftwatch-capture");
     thread.setDaemon(true);
   }

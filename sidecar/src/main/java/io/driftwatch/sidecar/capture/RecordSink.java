@@ -36,5 +36,20 @@ public interface RecordSink extends AutoCloseable {
      * The record was not and will not be delivered; {@code reason} is one of {@link DropReason}.
      */
     void dropped(String reason);
+
+    /** An outcome that reports to two callbacks, e.g. a stats object's counters. */
+    static Outcome of(Runnable onSent, java.util.function.Consumer<String> onDropped) {
+      return new Outcome() {
+        @Override
+        public void sent() {
+          onSent.run();
+        }
+
+        @Override
+        public void dropped(String reason) {
+          onDropped.accept(reason);
+        }
+      };
+    }
   }
 }

@@ -56,18 +56,7 @@ public final class LabelIngest implements HttpHandler, AutoCloseable {
     this.maxBytes = maxBytes;
     this.defaultModel = defaultModel;
     this.defaultVersion = defaultVersion;
-    this.outcome =
-        new RecordSink.Outcome() {
-          @Override
-          public void sent() {
-            stats.labelSent();
-          }
-
-          @Override
-          public void dropped(String reason) {
-            stats.labelDropped(reason);
-          }
-        };
+    this.outcome = RecordSink.Outcome.of(stats::labelSent, stats::labelDropped);
     this.thread = new Thread(this::run, "driftwatch-labels");
     thread.setDaemon(true);
   }
