@@ -18,9 +18,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code driftwatch drift}: compares current data with a reference (a data file: exact mode; a
- * profile: sketch mode) column by column with Evidently's methods and decision rules, and reports
- * the verdict as text, JSON or a self-contained HTML page.
+ * {@code driftwatch drift}: compares current data with a reference (a data file: exact mode, or
+ * sketch mode with {@code --sketch}; a profile: sketch mode) column by column with Evidently's
+ * methods and decision rules, and reports the verdict as text, JSON or a self-contained HTML page.
  */
 @Command(
     name = "drift",
@@ -30,9 +30,10 @@ import picocli.CommandLine.Option;
       "Compares current data with a reference, column by column, with Evidently's drift"
           + " methods, defaults and thresholds; the dataset drifts when at least --drift-share of"
           + " the columns do.",
-      "REF is a data file (exact mode: raw values in memory) or a profile written by `driftwatch"
-          + " profile` (sketch mode: bounded memory, each statistic with its error bound). CUR is"
-          + " a data file. Data files are CSV with a header or JSON lines."
+      "REF is a data file (exact mode: raw values in memory; or sketch mode with --sketch) or a"
+          + " profile written by `driftwatch profile` (sketch mode: bounded memory, each statistic"
+          + " with its error bound). CUR is a data file. Data files are CSV with a header or JSON"
+          + " lines."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -106,6 +107,15 @@ public final class DriftCommand implements Callable<Integer> {
   boolean exact;
 
   @Option(
+      names = "--sketch",
+      description =
+          "Sketch mode on a reference data file: profile it on the way (as `driftwatch profile`"
+              + " does, default sketch sizes) and compare in memory that does not grow with the"
+              + " number of rows; the reference and the current file are read in parallel. Each"
+              + " statistic comes with its error bound. Implied when REF is a profile.")
+  boolean sketch;
+
+  @Option(
       names = "--format",
       defaultValue = "text",
       paramLabel = "json|text|html",
@@ -151,8 +161,17 @@ public final class DriftCommand implements Callable<Integer> {
               + reference
               + " is a profile (expected: the raw reference data; exact mode needs every value)");
     }
-    DriftReport report =
-        profile ? SketchDrift.run(settings, ProfileFile.read(reference)) : ExactDrift.run(settings);
+    if (sketch && exact) {
+      throw new IllegalArgumentException("--sketch and --exact: choose one mode");
+    }
+    DriftReport report;
+    if (profile) {
+      report = SketchDrift.run(settings, ProfileFile.read(reference));
+    } else if (sketch) {
+      report = SketchDrift.runOnData(settings);
+    } else {
+      report = ExactDrift.run(settings);
+    }
     String rendered =
         switch (format) {
           case JSON -> JsonReport.render(report);

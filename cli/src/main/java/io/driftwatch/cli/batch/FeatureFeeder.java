@@ -1,6 +1,8 @@
 package io.driftwatch.cli.batch;
 
 import io.driftwatch.stats.profile.FeatureProfile;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Adds the cells of one column to a {@link FeatureProfile} the same way in the profile command and
@@ -14,6 +16,7 @@ final class FeatureFeeder {
   final ColumnKind kind;
   final FeatureProfile profile;
   private final String expectation;
+  private final Labels labels = new Labels();
 
   /**
    * @param expectation why the column must hold numbers, for messages (e.g. "column \"age\" is
@@ -36,9 +39,13 @@ final class FeatureFeeder {
       return;
     }
     if (kind == ColumnKind.LABEL_CATEGORICAL) {
-      profile.add(
-          CellParser.label(
-              k, cell.value, k == CellParser.TEXT ? cell.text(reader.buffer()) : null));
+      if (k == CellParser.TEXT) {
+        profile.add(labels.intern(reader.buffer(), cell.from, cell.to));
+      } else if (k != CellParser.BOOLEAN && Double.isFinite(cell.value)) {
+        profile.addNumber(cell.value); // a number among labels: its number key, cached
+      } else {
+        profile.add(CellParser.label(k, cell.value, null));
+      }
       return;
     }
     if (k == CellParser.TEXT) {
@@ -50,6 +57,37 @@ final class FeatureFeeder {
                   + expectation
                   + ")");
     }
-    profile.add(cell.value);
+    profile.addNumber(cell.value);
+  }
+
+  /**
+   * The labels of the last cells, so a label that repeats (categories do) is neither decoded nor
+   * hashed again: a direct-mapped cache from UTF-8 bytes to the String.
+   */
+  static final class Labels {
+    private static final int SIZE = 256;
+    private static final int MAX_LENGTH = 64;
+    private final byte[][] bytes = new byte[SIZE][];
+    private final String[] strings = new String[SIZE];
+
+    String intern(byte[] b, int from, int to) {
+      int length = to - from;
+      if (length > MAX_LENGTH) {
+        return new String(b, from, length, StandardCharsets.UTF_8);
+      }
+      int h = length;
+      for (int i = from; i < to; i++) {
+        h = 31 * h + b[i];
+      }
+      int slot = (h ^ (h >>> 16)) & (SIZE - 1);
+      byte[] cached = bytes[slot];
+      if (cached != null && Arrays.equals(cached, 0, cached.length, b, from, to)) {
+        return strings[slot];
+      }
+      String s = new String(b, from, length, StandardCharsets.UTF_8);
+      bytes[slot] = Arrays.copyOfRange(b, from, to);
+      strings[slot] = s;
+      return s;
+    }
   }
 }

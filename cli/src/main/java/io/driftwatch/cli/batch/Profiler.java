@@ -17,7 +17,9 @@ import java.util.function.Consumer;
  * not grow with the number of rows: the first types every column by Evidently's legacy rule ({@link
  * TypeTally}) and finds each numerical column's range, which fixes its Sturges bin edges (as {@link
  * ReferenceProfile.Builder} computes them from whole columns); the second fills the feature
- * profiles. The file is read twice, so it must be a file, not a pipe.
+ * profiles. The file is read twice, so it must be a file, not a pipe. The two passes are {@link
+ * #plan} and {@link #fill}, so a caller can start work that needs only the profiles' shape (a
+ * current window to compare) beside the second pass.
  */
 final class Profiler {
 
@@ -47,6 +49,42 @@ final class Profiler {
   private Profiler() {}
 
   static Result build(Settings s) throws IOException {
+    return fill(plan(s));
+  }
+
+  /**
+   * A data file after the first pass: every column typed and, if numerical, binned; its feature
+   * profiles have their final shape but no values yet. {@link #shape()} may be copied ({@link
+   * FeatureProfile#emptyCopy()}) before {@link #fill} starts filling them, e.g. on another thread.
+   */
+  static final class Plan {
+    private final Path input;
+    private final InputFormat format;
+    private final LinkedHashSet<String> selection;
+    private final Map<String, FeatureProfile> features;
+    private final FeatureFeeder[] feeders;
+
+    private Plan(
+        Path input,
+        InputFormat format,
+        LinkedHashSet<String> selection,
+        Map<String, FeatureProfile> features,
+        FeatureFeeder[] feeders) {
+      this.input = input;
+      this.format = format;
+      this.selection = selection;
+      this.features = features;
+      this.feeders = feeders;
+    }
+
+    /** The columns in order, with their (still empty) profiles. */
+    Map<String, FeatureProfile> shape() {
+      return features;
+    }
+  }
+
+  /** The first pass: types every column and fixes the bin edges of the numerical ones. */
+  static Plan plan(Settings s) throws IOException {
     InputFormat format = s.format() != null ? s.format() : InputFormat.detect(s.input());
     LinkedHashSet<String> selection = s.columns() == null ? null : new LinkedHashSet<>(s.columns());
     List<String> names;
@@ -116,16 +154,21 @@ final class Profiler {
       features.put(name, p);
       feeders[i] = new FeatureFeeder(name, idx[i], p, "column \"" + name + "\" holds numbers");
     }
+    return new Plan(s.input(), format, selection, features, feeders);
+  }
+
+  /** The second pass: fills the plan's profiles (once; a plan is not reusable). */
+  static Result fill(Plan plan) throws IOException {
     long rows;
-    try (TableReader reader = TableReader.open(s.input(), format, selection)) {
+    try (TableReader reader = TableReader.open(plan.input, plan.format, plan.selection)) {
       CellParser cell = new CellParser();
       while (reader.next()) {
-        for (FeatureFeeder f : feeders) {
+        for (FeatureFeeder f : plan.feeders) {
           f.add(reader, cell);
         }
       }
       rows = reader.records();
     }
-    return new Result(ReferenceProfile.of(features), rows);
+    return new Result(ReferenceProfile.of(plan.features), rows);
   }
 }

@@ -80,6 +80,10 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
   private long[] binCounts;
   private TreeMap<Double, Long> distinct;
   private ItemsSketch<String> items;
+  // numberKey's cache: not state
+  private static final int KEY_CACHE_SIZE = 64;
+  private long[] keyBits;
+  private String[] keyStrings;
 
   private FeatureProfile(
       ColumnType type, int kllK, int maxMapSize, boolean numericKeys, double[] binEdges) {
@@ -201,7 +205,11 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
     }
   }
 
-  private void addNumber(double v) {
+  /**
+   * Adds one number, as {@link #add} does a {@link Number} but without boxing it: NaN and ±∞ are
+   * missing; in a profile of labels the number becomes the label {@link CategoryCounts#numberKey}.
+   */
+  public void addNumber(double v) {
     if (!Double.isFinite(v)) {
       missing++;
       return;
@@ -209,11 +217,11 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
     if (type == ColumnType.CATEGORICAL) {
       if (!numericKeys) {
         // a number among labels: keep it as its text, like pandas' object columns do
-        addLabel(CategoryCounts.numberKey(v));
+        addLabel(numberKey(v));
         return;
       }
       count++;
-      items.update(CategoryCounts.numberKey(v));
+      items.update(numberKey(v));
       return;
     }
     count++;
@@ -232,6 +240,27 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
     if (binCounts != null) {
       binCounts[binIndex(v)]++;
     }
+  }
+
+  /**
+   * {@link CategoryCounts#numberKey}, remembered for the last numbers seen: categorical numbers
+   * repeat, and formatting a double costs more than the rest of an update. Not part of the
+   * profile's state (never serialized, merged or compared).
+   */
+  private String numberKey(double v) {
+    long bits = Double.doubleToLongBits(v == 0.0 ? 0.0 : v);
+    if (keyBits == null) {
+      keyBits = new long[KEY_CACHE_SIZE];
+      keyStrings = new String[KEY_CACHE_SIZE];
+    }
+    int slot = (int) ((bits ^ (bits >>> 29) ^ (bits >>> 47)) & (KEY_CACHE_SIZE - 1));
+    String key = keyStrings[slot];
+    if (key == null || keyBits[slot] != bits) {
+      key = CategoryCounts.numberKey(v);
+      keyBits[slot] = bits;
+      keyStrings[slot] = key;
+    }
+    return key;
   }
 
   private static Double tryParse(String t) {
@@ -255,7 +284,7 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
         missing++;
       } else {
         count++;
-        items.update(CategoryCounts.numberKey(v));
+        items.update(numberKey(v));
       }
       return;
     }
