@@ -10,7 +10,7 @@ import picocli.CommandLine.TypeConversionException;
  * Reads durations as people write them: {@code 500ms}, {@code 60s}, {@code 5m}, {@code 1h}, or
  * ISO-8601.
  */
-final class DurationConverter implements ITypeConverter<Duration> {
+public final class DurationConverter implements ITypeConverter<Duration> {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   @Override
