@@ -28,7 +28,7 @@ public final class Divergences {
     if (min == Double.POSITIVE_INFINITY) {
       throw new IllegalArgumentException("shares: all zero (expected: at least one > 0)");
     }
-    double fill = min <= 0.0001 ? min / 1e6 : 0.0001;
+    double fill = zeroFill(min);
     double[] out = shares.clone();
     for (int i = 0; i < out.length; i++) {
       if (out[i] == 0) {
@@ -36,6 +36,15 @@ public final class Divergences {
       }
     }
     return out;
+  }
+
+  /**
+   * The value {@link #fillZeros} gives a zero share when the smallest non-zero share of that side
+   * is {@code smallestNonZero}: {@code smallestNonZero / 1e6} if it is at most 1e-4, else 1e-4.
+   * Never decreasing in its argument, and at most 1e-4.
+   */
+  public static double zeroFill(double smallestNonZero) {
+    return smallestNonZero <= 0.0001 ? smallestNonZero / 1e6 : 0.0001;
   }
 
   /** PSI = Σ (ref − cur) · ln(ref / cur) on shares that are already zero-filled. */
