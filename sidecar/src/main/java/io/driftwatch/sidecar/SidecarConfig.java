@@ -40,6 +40,15 @@ import java.util.regex.Pattern;
  * @param samplingRate the fraction of successful predictions captured, by prediction id hash;
  *     errors (status ≥ 400) are always captured
  * @param upstreamConnectTimeout how long a connect to the model server may take before a 502
+ * @param upstreamReadTimeout the longest wait between two reads from the model server once a
+ *     request has been sent (nginx {@code proxy_read_timeout}): a model silent for longer gets the
+ *     client a 504, or its connection closed when the response had begun. Tokens of a stream that
+ *     keep coming never trip it
+ * @param clientReadTimeout the longest a client may take to send a request head on a new
+ *     connection, or leave between two reads of a request body (nginx {@code
+ *     client_header_timeout}, {@code client_body_timeout}); then a 408, or the connection closed
+ * @param clientIdleTimeout how long a kept-alive client connection may wait, without a request in
+ *     flight, for the next one before it is closed (nginx {@code keepalive_timeout})
  * @param readinessProbeInterval how often {@code GET /v2/health/ready} is asked of the model
  *     server; zero turns the probe off (ready means the proxy is bound)
  * @param shutdownTimeout how long {@link SidecarServer#close()} waits for in-flight requests and
@@ -79,6 +88,9 @@ public record SidecarConfig(
     long captureQueueBytes,
     double samplingRate,
     Duration upstreamConnectTimeout,
+    Duration upstreamReadTimeout,
+    Duration clientReadTimeout,
+    Duration clientIdleTimeout,
     Duration readinessProbeInterval,
     Duration shutdownTimeout,
     int ioThreads,
@@ -130,6 +142,16 @@ public record SidecarConfig(
           new Key("capture.queue.bytes", "67108864", "Bytes captured exchanges may hold."),
           new Key("sampling.rate", "1.0", "Fraction of successes captured; errors always are."),
           new Key("upstream.connect.timeout.ms", "2000", "Connect timeout to the model server."),
+          new Key(
+              "upstream.read.timeout.ms",
+              "60000",
+              "Longest silence of the model server between two reads; then 504."),
+          new Key(
+              "client.read.timeout.ms",
+              "60000",
+              "Time for a request head, or between two reads of a body; then 408."),
+          new Key(
+              "client.idle.timeout.ms", "75000", "Kept-alive client connection idle; then closed."),
           new Key("readiness.probe.interval.ms", "5000", "Model readiness probe period; 0: off."),
           new Key("shutdown.timeout.ms", "10000", "Drain time on shutdown before dropping."),
           new Key("io.threads", "0", "Proxy event loop threads; 0: one per processor."),
@@ -203,6 +225,9 @@ public record SidecarConfig(
         || upstreamConnectTimeout.isZero()) {
       throw invalid("upstreamConnectTimeout", upstreamConnectTimeout, "> 0");
     }
+    checkPositive("upstreamReadTimeout", upstreamReadTimeout);
+    checkPositive("clientReadTimeout", clientReadTimeout);
+    checkPositive("clientIdleTimeout", clientIdleTimeout);
     if (readinessProbeInterval == null || readinessProbeInterval.isNegative()) {
       throw invalid("readinessProbeInterval", readinessProbeInterval, ">= 0; 0 turns it off");
     }
@@ -386,6 +411,12 @@ public record SidecarConfig(
     return host.trim();
   }
 
+  private static void checkPositive(String name, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw invalid(name, d, "> 0");
+    }
+  }
+
   private static void checkPort(String name, int port) {
     if (port < 0 || port > 65535) {
       throw invalid(name, port, "0 to 65535; 0 for a free port");
@@ -565,6 +596,9 @@ public record SidecarConfig(
     private long captureQueueBytes = 64L * 1024 * 1024;
     private double samplingRate = 1.0;
     private Duration upstreamConnectTimeout = Duration.ofSeconds(2);
+    private Duration upstreamReadTimeout = Duration.ofSeconds(60);
+    private Duration clientReadTimeout = Duration.ofSeconds(60);
+    private Duration clientIdleTimeout = Duration.ofSeconds(75);
     private Duration readinessProbeInterval = Duration.ofSeconds(5);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private int ioThreads = 0;
@@ -600,6 +634,9 @@ public record SidecarConfig(
       captureQueueBytes = c.captureQueueBytes;
       samplingRate = c.samplingRate;
       upstreamConnectTimeout = c.upstreamConnectTimeout;
+      upstreamReadTimeout = c.upstreamReadTimeout;
+      clientReadTimeout = c.clientReadTimeout;
+      clientIdleTimeout = c.clientIdleTimeout;
       readinessProbeInterval = c.readinessProbeInterval;
       shutdownTimeout = c.shutdownTimeout;
       ioThreads = c.ioThreads;
@@ -696,6 +733,21 @@ public record SidecarConfig(
 
     public Builder upstreamConnectTimeout(Duration v) {
       upstreamConnectTimeout = v;
+      return this;
+    }
+
+    public Builder upstreamReadTimeout(Duration v) {
+      upstreamReadTimeout = v;
+      return this;
+    }
+
+    public Builder clientReadTimeout(Duration v) {
+      clientReadTimeout = v;
+      return this;
+    }
+
+    public Builder clientIdleTimeout(Duration v) {
+      clientIdleTimeout = v;
       return this;
     }
 
@@ -817,6 +869,9 @@ public record SidecarConfig(
         case "capture.queue.bytes" -> captureQueueBytes(toLong(key, v));
         case "sampling.rate" -> samplingRate(toDouble(key, v));
         case "upstream.connect.timeout.ms" -> upstreamConnectTimeout(toMillis(key, v));
+        case "upstream.read.timeout.ms" -> upstreamReadTimeout(toMillis(key, v));
+        case "client.read.timeout.ms" -> clientReadTimeout(toMillis(key, v));
+        case "client.idle.timeout.ms" -> clientIdleTimeout(toMillis(key, v));
         case "readiness.probe.interval.ms" -> readinessProbeInterval(toMillis(key, v));
         case "shutdown.timeout.ms" -> shutdownTimeout(toMillis(key, v));
         case "io.threads" -> ioThreads(toInt(key, v));
@@ -854,6 +909,9 @@ public record SidecarConfig(
           captureQueueBytes,
           samplingRate,
           upstreamConnectTimeout,
+          upstreamReadTimeout,
+          clientReadTimeout,
+          clientIdleTimeout,
           readinessProbeInterval,
           shutdownTimeout,
           ioThreads,

@@ -194,7 +194,10 @@ public final class SidecarServer implements AutoCloseable {
                   config.upstreamHost(),
                   config.upstreamPort(),
                   config.upstreamConnectTimeout(),
-                  threads),
+                  threads,
+                  config.upstreamReadTimeout(),
+                  config.clientReadTimeout(),
+                  config.clientIdleTimeout()),
               tap,
               metrics);
       if (!config.readinessProbeInterval().isZero()) {

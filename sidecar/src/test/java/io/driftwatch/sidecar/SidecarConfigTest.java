@@ -110,6 +110,30 @@ class SidecarConfigTest {
         .hasMessage("listen.port: eighty (expected: an integer)");
     assertThatThrownBy(() -> SidecarConfig.builder().upstreamConnectTimeout(Duration.ZERO).build())
         .hasMessage("upstreamConnectTimeout: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> SidecarConfig.fromProperties(Map.of("upstream.read.timeout.ms", "0")))
+        .hasMessage("upstreamReadTimeout: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> SidecarConfig.fromProperties(Map.of("client.read.timeout.ms", "-1")))
+        .hasMessage("clientReadTimeout: PT-0.001S (expected: > 0)");
+    assertThatThrownBy(() -> SidecarConfig.builder().clientIdleTimeout(null).build())
+        .hasMessage("clientIdleTimeout: null (expected: > 0)");
+  }
+
+  @Test
+  void timeoutsDefaultToNginxsAndMapFromTheEnvironment() {
+    SidecarConfig d = SidecarConfig.defaults();
+    assertThat(d.upstreamReadTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(d.clientReadTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(d.clientIdleTimeout()).isEqualTo(Duration.ofSeconds(75));
+    SidecarConfig e =
+        SidecarConfig.fromEnvironment(
+            Map.of(
+                "DRIFTWATCH_SIDECAR_UPSTREAM_READ_TIMEOUT_MS", "300000",
+                "DRIFTWATCH_SIDECAR_CLIENT_READ_TIMEOUT_MS", "5000",
+                "DRIFTWATCH_SIDECAR_CLIENT_IDLE_TIMEOUT_MS", "1000"));
+    assertThat(e.upstreamReadTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(e.clientReadTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(e.clientIdleTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(e.toBuilder().build()).isEqualTo(e);
   }
 
   @Test

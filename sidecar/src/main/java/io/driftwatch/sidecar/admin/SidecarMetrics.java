@@ -50,7 +50,7 @@ public final class SidecarMetrics implements ProxyObserver {
   };
 
   private static final List<String> UPSTREAM_REASONS =
-      List.of(CONNECT_FAILED, CLOSED_BEFORE_RESPONSE, CLOSED_MID_RESPONSE, BAD_RESPONSE);
+      List.of(CONNECT_FAILED, CLOSED_BEFORE_RESPONSE, CLOSED_MID_RESPONSE, BAD_RESPONSE, TIMEOUT);
 
   private final Counter requests;
   private final Histogram duration;

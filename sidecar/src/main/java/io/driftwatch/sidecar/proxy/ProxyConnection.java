@@ -26,11 +26,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +52,17 @@ import org.slf4j.LoggerFactory;
  * head, which keeps HTTP/1.1 pipelining in order. Reading from one side stops while the other side
  * cannot take more (channel writability), so a slow client or model never makes the proxy buffer
  * without bound.
+ *
+ * <p>Timeouts, as nginx has them: a model silent for {@code upstreamReadTimeout} between two reads
+ * while a response is due gets the client a 504 (or, once the response has begun, a closed
+ * connection); a client that takes {@code clientReadTimeout} to send its first request head is
+ * closed, one that stalls that long in a request body gets a 408; a kept-alive connection without a
+ * request for {@code clientIdleTimeout} is closed. One timer per connection checks them all.
+ *
+ * <p>Malformed requests are never forwarded: the client gets a 400 (414 for a request line too
+ * long, 431 for headers too large) in its turn and the connection closes. Exchanges cut short are
+ * still counted and captured: a client that leaves before its response began as 499, the status
+ * nginx logs for it.
  */
 final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyConnection.class);
@@ -66,8 +82,21 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       "{\"error\":\"upstream closed the connection\"}".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] BAD_RESPONSE =
       "{\"error\":\"upstream sent an invalid response\"}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TIMED_OUT =
+      "{\"error\":\"upstream timed out\"}".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] BAD_REQUEST =
       "{\"error\":\"bad request\"}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BAD_BODY =
+      "{\"error\":\"bad request body\"}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LINE_TOO_LONG =
+      "{\"error\":\"request line too long\"}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEADERS_TOO_LARGE =
+      "{\"error\":\"request headers too large\"}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BODY_TIMED_OUT =
+      "{\"error\":\"request body timed out\"}".getBytes(StandardCharsets.US_ASCII);
+
+  /** The status nginx logs for a client that closed its connection before the response began. */
+  static final int CLIENT_CLOSED = 499;
 
   private static final String EVENT_STREAM = "text/event-stream";
 
@@ -90,6 +119,20 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private InFlight reading;
   private boolean closed;
 
+  /** A malformed request waits in the FIFO for its 400; nothing more is read. */
+  private boolean refusing;
+
+  /** How exchanges still open when the connection closes are recorded; null: the client left. */
+  private String closeReason;
+
+  private int closeStatus;
+  private boolean servedAny;
+  private long idleSinceNanos;
+  private long lastClientReadNanos;
+  private long lastUpstreamReadNanos;
+  private ScheduledFuture<?> timer;
+  private long timerDueNanos;
+
   ProxyConnection(Shared shared) {
     this.shared = shared;
   }
@@ -102,6 +145,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     final HttpVersion clientVersion;
     final long startNanos;
     final long startEpochMicros;
+    long requestCompleteNanos;
     final CaptureTap.Decision decision;
     final Map<String, String> requestHeaders;
     final BodyTee requestTee;
@@ -145,27 +189,47 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      start(ctx.channel());
+    }
+  }
+
+  @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    client = ctx.channel();
+    start(ctx.channel());
     ctx.fireChannelActive();
+  }
+
+  private void start(Channel ch) {
+    if (client != null) {
+      return;
+    }
+    client = ch;
+    idleSinceNanos = System.nanoTime();
+    checkBy(idleSinceNanos + shared.settings().clientReadTimeout().toNanos());
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (closed) {
+    if (closed || refusing) {
       ReferenceCountUtil.release(msg);
       return;
     }
+    long now = System.nanoTime();
+    lastClientReadNanos = now;
     if (msg instanceof HttpRequest request) {
       if (request.decoderResult().isFailure()) {
         ReferenceCountUtil.release(msg);
-        rejectBadRequest();
+        refuse(request);
         return;
       }
+      servedAny = true;
       reading = begin(request);
       exchanges.add(reading);
       shared.inFlight().incrementAndGet();
       updateAutoRead();
+      checkBy(now + shared.settings().clientReadTimeout().toNanos());
     }
     InFlight ex = reading;
     if (ex == null) {
@@ -176,7 +240,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     if (msg instanceof HttpContent content) {
       if (content.decoderResult().isFailure()) {
         ReferenceCountUtil.release(msg);
-        closeAll();
+        refuseBody(ex);
         return;
       }
       if (ex.requestTee != null) {
@@ -187,7 +251,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     forward(ex, msg);
     if (last) {
       ex.requestComplete = true;
+      ex.requestCompleteNanos = now;
       reading = null;
+      checkBy(now + shared.settings().upstreamReadTimeout().toNanos());
       answerFailures();
     }
   }
@@ -208,16 +274,41 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
     releasePending();
     if (upstream != null) {
       upstream.close();
       upstream = null;
     }
-    // Exchanges the client abandoned are neither answered nor captured.
-    shared.inFlight().addAndGet(-exchanges.size());
-    exchanges.clear();
+    for (InFlight ex : List.copyOf(exchanges)) {
+      abandon(ex);
+    }
     reading = null;
     ctx.fireChannelInactive();
+  }
+
+  /** Counts and captures an exchange the connection closed on. */
+  private void abandon(InFlight ex) {
+    if (closeReason == null && client.parent() != null && !client.parent().isOpen()) {
+      // The listening socket closed first: the proxy is stopping and its drain time is over.
+      closeReason = "proxy: stopped before the response ended";
+      closeStatus = HttpResponseStatus.SERVICE_UNAVAILABLE.code();
+    }
+    String detail = closeReason;
+    if (detail == null) {
+      detail =
+          "client: closed the connection "
+              + (!ex.requestComplete
+                  ? "mid-request"
+                  : ex.responseStarted ? "mid-response" : "before the response");
+    }
+    if (!ex.responseStarted) {
+      ex.status = closeReason == null ? CLIENT_CLOSED : closeStatus;
+    }
+    complete(ex, detail);
   }
 
   @Override
@@ -378,6 +469,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   }
 
   private static void fail(InFlight ex, byte[] body, String detail) {
+    ex.status = HttpResponseStatus.BAD_GATEWAY.code();
     ex.failureBody = body;
     ex.failureDetail = detail;
   }
@@ -389,7 +481,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       if (head.failureBody == null || !head.requestComplete) {
         return;
       }
-      ChannelFuture written = writeOwnResponse(head, head.failureBody);
+      ChannelFuture written = writeOwnResponse(head, head.status, head.failureBody);
       complete(head, head.failureDetail);
       if (!head.clientKeepAlive) {
         closeAfter(written);
@@ -397,10 +489,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private ChannelFuture writeOwnResponse(InFlight ex, byte[] body) {
+  private ChannelFuture writeOwnResponse(InFlight ex, int status, byte[] body) {
     FullHttpResponse r =
         new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_GATEWAY, Unpooled.wrappedBuffer(body));
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
     r.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
@@ -410,28 +502,63 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     } else if (ex.clientVersion.equals(HttpVersion.HTTP_1_0)) {
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-    ex.status = HttpResponseStatus.BAD_GATEWAY.code();
+    ex.status = status;
     ex.responseStarted = true;
     return client.writeAndFlush(r);
   }
 
-  private void rejectBadRequest() {
-    if (!exchanges.isEmpty()) {
-      // An answer now would overtake the pipelined ones in front of it.
-      closeAll();
+  /**
+   * A request head the decoder refused (garbage, bad framing, too long): it is never forwarded. Its
+   * 400, 414 or 431 waits behind the exchanges pipelined before it, then the connection closes;
+   * nothing more is read from the client.
+   */
+  private void refuse(HttpRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    byte[] body = BAD_REQUEST;
+    HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
+    if (cause instanceof TooLongHttpLineException) {
+      body = LINE_TOO_LONG;
+      status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      body = HEADERS_TOO_LARGE;
+      status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+    }
+    InFlight ex =
+        new InFlight(
+            UUID.randomUUID().toString(),
+            request.method().name(),
+            "",
+            HttpVersion.HTTP_1_1,
+            false,
+            null,
+            Map.of(),
+            null);
+    fail(ex, body, "client: " + status.reasonPhrase().toLowerCase(Locale.ROOT));
+    ex.status = status.code();
+    ex.requestComplete = true;
+    refusing = true;
+    reading = null;
+    exchanges.add(ex);
+    shared.inFlight().incrementAndGet();
+    updateAutoRead();
+    answerFailures();
+  }
+
+  /** A request body the decoder refused (a bad chunk): answered 400 if nothing was yet. */
+  private void refuseBody(InFlight ex) {
+    refusing = true;
+    if (ex != exchanges.peek() || ex.responseStarted) {
+      closeAll(HttpResponseStatus.BAD_REQUEST.code(), "client: invalid request body");
       return;
     }
-    FullHttpResponse r =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.BAD_REQUEST,
-            Unpooled.wrappedBuffer(BAD_REQUEST));
-    r.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, BAD_REQUEST.length)
-        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    shared.observer().onExchange(HttpResponseStatus.BAD_REQUEST.code(), 0);
-    closeAfter(client.writeAndFlush(r));
+    // The model got part of a request: that connection cannot carry another one.
+    dropUpstream();
+    ex.requestComplete = true;
+    ex.clientKeepAlive = false;
+    reading = null;
+    ChannelFuture written = writeOwnResponse(ex, HttpResponseStatus.BAD_REQUEST.code(), BAD_BODY);
+    complete(ex, "client: invalid request body");
+    closeAfter(written);
   }
 
   /** A response's last content went to the client: count it, capture it, forget it. */
@@ -463,10 +590,15 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
                   ex.decision.weightFor(ex.status),
                   ex.stream == null ? null : ex.stream.take()));
     }
+    if (exchanges.isEmpty() && !closed) {
+      idleSinceNanos = System.nanoTime();
+      checkBy(idleSinceNanos + shared.settings().clientIdleTimeout().toNanos());
+    }
     updateAutoRead();
   }
 
   private void fromUpstream(Channel ch, Object msg) {
+    lastUpstreamReadNanos = System.nanoTime();
     InFlight ex = exchanges.peek();
     if (closed || ex == null || ex.sentOn != ch || ex.failureBody != null) {
       ReferenceCountUtil.release(msg);
@@ -482,11 +614,13 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
         shared.observer().onUpstreamError(ProxyObserver.BAD_RESPONSE);
         if (!ex.responseStarted) {
           ex.clientKeepAlive = false;
-          closeAfter(writeOwnResponse(ex, BAD_RESPONSE));
+          closeReason = "upstream: invalid response to an earlier request";
+          closeStatus = HttpResponseStatus.BAD_GATEWAY.code();
+          closeAfter(writeOwnResponse(ex, closeStatus, BAD_RESPONSE));
           complete(ex, "upstream: invalid response");
         } else {
           complete(ex, "upstream: invalid response");
-          closeAll();
+          closeAll(HttpResponseStatus.BAD_GATEWAY.code(), "upstream: invalid response");
         }
         ch.close();
         return;
@@ -504,7 +638,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(msg);
         shared.observer().onUpstreamError(ProxyObserver.BAD_RESPONSE);
         complete(ex, "upstream: invalid response body");
-        closeAll();
+        closeAll(HttpResponseStatus.BAD_GATEWAY.code(), "upstream: invalid response body");
         return;
       }
       boolean last = msg instanceof LastHttpContent;
@@ -534,6 +668,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
           client.flush();
           closeAfter(written);
         }
+        // A malformed request pipelined behind this one gets its answer now.
+        answerFailures();
         return;
       }
     }
@@ -607,17 +743,19 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     if (head.responseStarted) {
       shared.observer().onUpstreamError(ProxyObserver.CLOSED_MID_RESPONSE);
       complete(head, "upstream: closed mid-response");
-      closeAll();
+      closeAll(HttpResponseStatus.BAD_GATEWAY.code(), "upstream: closed mid-response");
       return;
     }
     shared.observer().onUpstreamError(ProxyObserver.CLOSED_BEFORE_RESPONSE);
+    closeReason = "upstream: closed before responding";
+    closeStatus = HttpResponseStatus.BAD_GATEWAY.code();
     if (head != exchanges.peek()) {
-      closeAll();
+      closeAll(closeStatus, closeReason);
       return;
     }
     head.clientKeepAlive = false;
-    ChannelFuture written = writeOwnResponse(head, UPSTREAM_CLOSED);
-    complete(head, "upstream: closed before responding");
+    ChannelFuture written = writeOwnResponse(head, closeStatus, UPSTREAM_CLOSED);
+    complete(head, closeReason);
     closeAfter(written);
   }
 
@@ -627,13 +765,172 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     written.addListener(ChannelFutureListener.CLOSE);
   }
 
-  private void closeAll() {
+  /**
+   * Closes both connections now; exchanges still open are recorded with {@code detail}, and with
+   * {@code status} unless their response had begun.
+   */
+  private void closeAll(int status, String detail) {
+    closeReason = detail;
+    closeStatus = status;
     closed = true;
     releasePending();
     if (upstream != null) {
       upstream.close();
     }
     client.close();
+  }
+
+  /** Forgets the upstream connection and closes it: it carried part of an exchange given up on. */
+  private void dropUpstream() {
+    Channel ch = upstream;
+    upstream = null;
+    upstreamConnected = false;
+    releasePending();
+    if (ch != null) {
+      ch.close();
+    }
+  }
+
+  /** Makes sure the timeouts are checked by {@code dueNanos} (a {@link System#nanoTime()}). */
+  private void checkBy(long dueNanos) {
+    if (closed || client == null) {
+      return;
+    }
+    if (timer != null) {
+      if (timerDueNanos - dueNanos <= 0) {
+        return;
+      }
+      timer.cancel(false);
+    }
+    timerDueNanos = dueNanos;
+    timer =
+        client
+            .eventLoop()
+            .schedule(
+                this::onTimer, Math.max(0, dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private void onTimer() {
+    timer = null;
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    long next = checkTimeouts(now);
+    if (next > 0) {
+      checkBy(now + next);
+    }
+  }
+
+  /**
+   * Acts on whichever timeout has passed; returns the nanoseconds until the next check, or 0 when
+   * the connection is closing.
+   */
+  private long checkTimeouts(long now) {
+    ProxyServer.Settings s = shared.settings();
+    long next = Math.min(s.clientReadTimeout().toNanos(), s.upstreamReadTimeout().toNanos());
+    InFlight head = exchanges.peek();
+    if (head != null
+        && head.requestComplete
+        && head.failureBody == null
+        && upstream != null
+        && upstreamConnected
+        && head.sentOn == upstream) {
+      if (!upstream.config().isAutoRead()) {
+        // Not reading because the client is slow to take the response: the model is not silent.
+        lastUpstreamReadNanos = now;
+      }
+      long left =
+          s.upstreamReadTimeout().toNanos()
+              - (now - Math.max(lastUpstreamReadNanos, head.requestCompleteNanos));
+      if (left <= 0) {
+        upstreamTimedOut(head);
+        return closed ? 0 : next;
+      }
+      next = Math.min(next, left);
+    }
+    if (reading != null) {
+      if (!client.config().isAutoRead()) {
+        // Not reading because upstream cannot take more: the client is not silent.
+        lastClientReadNanos = now;
+      }
+      long left = s.clientReadTimeout().toNanos() - (now - lastClientReadNanos);
+      if (left <= 0) {
+        clientTimedOut(reading);
+        return 0;
+      }
+      next = Math.min(next, left);
+    } else if (exchanges.isEmpty()) {
+      // Before the first request nginx allows client_header_timeout, between two keepalive_timeout.
+      long limit = (servedAny ? s.clientIdleTimeout() : s.clientReadTimeout()).toNanos();
+      long left = limit - (now - idleSinceNanos);
+      if (left <= 0) {
+        closed = true;
+        client.close();
+        return 0;
+      }
+      next = Math.min(next, left);
+    }
+    return next;
+  }
+
+  /**
+   * The model sent nothing for {@code upstreamReadTimeout} while {@code head}'s response was due.
+   */
+  private void upstreamTimedOut(InFlight head) {
+    shared.observer().onUpstreamError(ProxyObserver.TIMEOUT);
+    String detail =
+        "upstream: timed out after "
+            + shared.settings().upstreamReadTimeout().toMillis()
+            + " ms without a read";
+    UNREACHABLE_LOG.warn(
+        "timeout",
+        "sidecar: model server "
+            + shared.settings().upstreamAuthority()
+            + " sent nothing for "
+            + shared.settings().upstreamReadTimeout().toMillis()
+            + " ms, answering 504",
+        null);
+    if (head.responseStarted) {
+      complete(head, detail + " mid-response");
+      closeAll(HttpResponseStatus.GATEWAY_TIMEOUT.code(), detail);
+      return;
+    }
+    int status = HttpResponseStatus.GATEWAY_TIMEOUT.code();
+    if (exchanges.size() > 1) {
+      // Those behind it went over the same connection, which must go: they cannot be answered.
+      head.clientKeepAlive = false;
+      closeReason = "upstream: timed out on an earlier request";
+      closeStatus = status;
+    }
+    // A late answer must not be taken for the next request's: the connection goes.
+    dropUpstream();
+    ChannelFuture written = writeOwnResponse(head, status, TIMED_OUT);
+    complete(head, detail);
+    if (!head.clientKeepAlive) {
+      closeAfter(written);
+    }
+  }
+
+  /** The client stalled for {@code clientReadTimeout} in the body of {@code ex}. */
+  private void clientTimedOut(InFlight ex) {
+    String detail =
+        "client: request body timed out after "
+            + shared.settings().clientReadTimeout().toMillis()
+            + " ms without a read";
+    refusing = true;
+    if (ex != exchanges.peek() || ex.responseStarted) {
+      closeAll(HttpResponseStatus.REQUEST_TIMEOUT.code(), detail);
+      return;
+    }
+    dropUpstream();
+    ex.requestComplete = true;
+    ex.clientKeepAlive = false;
+    reading = null;
+    ChannelFuture written =
+        writeOwnResponse(ex, HttpResponseStatus.REQUEST_TIMEOUT.code(), BODY_TIMED_OUT);
+    complete(ex, detail);
+    closeAfter(written);
   }
 
   private void releasePending() {
@@ -652,7 +949,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     boolean upstreamReady = upstream == null || (upstreamConnected && upstream.isWritable());
-    client.config().setAutoRead(!closed && upstreamReady && exchanges.size() < MAX_PIPELINED);
+    client
+        .config()
+        .setAutoRead(!closed && !refusing && upstreamReady && exchanges.size() < MAX_PIPELINED);
     if (upstream != null && upstreamConnected) {
       upstream.config().setAutoRead(client.isWritable());
     }

@@ -17,6 +17,9 @@ public interface ProxyObserver {
   /** Upstream sent something that is not a valid HTTP/1.1 response (or one nobody asked for). */
   String BAD_RESPONSE = "bad_response";
 
+  /** Upstream sent nothing for {@code upstream.read.timeout.ms} while a response was due. */
+  String TIMEOUT = "timeout";
+
   /**
    * An exchange completed: the response's last content was written to the client.
    *

@@ -143,6 +143,11 @@ public final class ProxyServer implements AutoCloseable {
    * @param upstreamPort the model server's port
    * @param connectTimeout how long an upstream connect may take before the client gets a 502
    * @param ioThreads event loop threads; 0 for Netty's default (twice the cores)
+   * @param upstreamReadTimeout the longest wait between two reads from the model server while a
+   *     response is due; then a 504, or the connection closed when the response had begun
+   * @param clientReadTimeout the longest a new connection may take to send its first request head,
+   *     and the longest wait between two reads of a request body; then a 408 or a close
+   * @param clientIdleTimeout how long a kept-alive client connection may wait for its next request
    */
   public record Settings(
       String listenHost,
@@ -150,7 +155,10 @@ public final class ProxyServer implements AutoCloseable {
       String upstreamHost,
       int upstreamPort,
       Duration connectTimeout,
-      int ioThreads) {
+      int ioThreads,
+      Duration upstreamReadTimeout,
+      Duration clientReadTimeout,
+      Duration clientIdleTimeout) {
 
     /** The {@code Host} header value for requests that come without one (HTTP/1.0). */
     String upstreamAuthority() {
