@@ -5,6 +5,7 @@ import io.driftwatch.jobs.MonitorJob;
 import io.driftwatch.jobs.MonitorJobConfig;
 import io.driftwatch.jobs.Topics;
 import io.driftwatch.jobs.drift.DriftConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.flink.core.execution.JobClient;
@@ -136,6 +137,17 @@ final class JobCommand implements Callable<Integer> {
   @Option(names = "--embedded", description = "Run in a Flink MiniCluster inside this process.")
   boolean embedded;
 
+  @Option(
+      names = "--state-dir",
+      defaultValue = "${DRIFTWATCH_JOB_STATE_DIR}",
+      paramLabel = "DIR",
+      description =
+          "Keep checkpoints in DIR and resume from the newest one at start, so open windows,"
+              + " counters and references survive a restart of this process (env"
+              + " DRIFTWATCH_JOB_STATE_DIR; default: none, state is lost on restart). On a Flink"
+              + " cluster, use the cluster's checkpoint storage instead.")
+  Path stateDir;
+
   MonitorJobConfig config() {
     return MonitorJobConfig.defaults(kafka)
         .withTopics(predictionsTopic, metricsTopic, dlqTopic)
@@ -143,7 +155,8 @@ final class JobCommand implements Callable<Integer> {
         .withTiming(outOfOrderness, idleTimeout, allowedLateness, checkpointInterval)
         .withParallelism(parallelism)
         .withDriftTopics(profilesTopic, eventsTopic)
-        .withDrift(driftConfig());
+        .withDrift(driftConfig())
+        .withStateDir(stateDir);
   }
 
   DriftConfig driftConfig() {

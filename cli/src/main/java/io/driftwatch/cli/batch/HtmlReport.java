@@ -92,7 +92,7 @@ final class HtmlReport {
         .append(" rows) &middot; ")
         .append(
             report.sketch()
-                ? "sketch mode: the reference is a profile; statistics carry an error bound"
+                ? "sketch mode: statistics computed from profiles carry an error bound"
                 : "exact mode: every value compared")
         .append("</p>\n");
     verdict(sb, d);

@@ -58,7 +58,7 @@ final class TextReport {
         .append(" (")
         .append(report.referenceRows())
         .append(" rows), ")
-        .append(sketch ? "sketch mode: reference is a profile" : "exact mode")
+        .append(sketch ? "sketch mode: statistics from profiles, with error bounds" : "exact mode")
         .append("\n\n");
     for (String[] row : rows) {
       StringBuilder line = new StringBuilder();

@@ -8,6 +8,7 @@ import io.driftwatch.jobs.io.EncodedRecordSerializer;
 import io.driftwatch.jobs.io.IdleAwareWatermarks;
 import io.driftwatch.jobs.io.RawRecord;
 import io.driftwatch.jobs.io.RawRecordDeserializer;
+import io.driftwatch.jobs.io.StateDirectory;
 import io.driftwatch.jobs.metrics.CountEvent;
 import io.driftwatch.jobs.metrics.RecordCounter;
 import io.driftwatch.jobs.traffic.DecodePredictions;
@@ -16,7 +17,9 @@ import io.driftwatch.jobs.traffic.TrafficAggregate;
 import io.driftwatch.jobs.traffic.TrafficEvent;
 import io.driftwatch.jobs.traffic.TrafficWindowFunction;
 import io.driftwatch.schema.MetricCatalog;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -33,6 +36,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Driftwatch monitor job: one Flink job, each analysis a branch of it.
@@ -59,11 +64,19 @@ public final class MonitorJob {
   /** The job's name in Flink. */
   public static final String NAME = "driftwatch-monitor";
 
+  private static final Logger LOG = LoggerFactory.getLogger(MonitorJob.class);
+
   private MonitorJob() {}
 
   /** Configures checkpointing and builds the job graph into {@code env}. */
   public static void build(StreamExecutionEnvironment env, MonitorJobConfig c) {
     env.setParallelism(c.parallelism());
+    if (c.stateDir() != null) {
+      Path dir = Path.of(c.stateDir());
+      Optional<Path> restore = StateDirectory.latestCheckpoint(dir);
+      restore.ifPresent(p -> LOG.info("Restoring the monitor job's state from {}", p));
+      env.configure(StateDirectory.configuration(dir, restore));
+    }
     env.enableCheckpointing(c.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     env.getConfig().setAutoWatermarkInterval(200);
     // Chained operators hand records on without a defensive copy. Safe here: every operator makes

@@ -2,6 +2,7 @@ package io.driftwatch.jobs;
 
 import io.driftwatch.jobs.drift.DriftConfig;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -29,6 +30,8 @@ import java.util.Objects;
  * @param drift the drift, data-quality and prediction-drift branch's settings
  * @param bounded read the topics up to their end offsets at start, then finish (benchmarks and
  *     backfills); a normal deployment runs unbounded
+ * @param stateDir the directory where retained checkpoints live so state survives a restart of the
+ *     process, or null for checkpoints in memory only ({@link #withStateDir})
  */
 public record MonitorJobConfig(
     String bootstrapServers,
@@ -46,7 +49,8 @@ public record MonitorJobConfig(
     String profilesTopic,
     String eventsTopic,
     DriftConfig drift,
-    boolean bounded)
+    boolean bounded,
+    String stateDir)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -92,7 +96,8 @@ public record MonitorJobConfig(
         Topics.PROFILES,
         Topics.EVENTS,
         DriftConfig.defaults(),
-        false);
+        false,
+        null);
   }
 
   public MonitorJobConfig withWindow(Duration w) {
@@ -152,6 +157,17 @@ public record MonitorJobConfig(
     return c.build();
   }
 
+  /**
+   * Keeps retained checkpoints under {@code dir} and resumes from the newest one found there at
+   * start ({@link io.driftwatch.jobs.io.StateDirectory}); null: checkpoints in memory only, so a
+   * new process starts from the committed offsets with empty state.
+   */
+  public MonitorJobConfig withStateDir(Path dir) {
+    Copy c = copy();
+    c.stateDir = dir == null ? null : dir.toAbsolutePath().toString();
+    return c.build();
+  }
+
   private Copy copy() {
     return new Copy(this);
   }
@@ -174,6 +190,7 @@ public record MonitorJobConfig(
     String eventsTopic;
     DriftConfig drift;
     boolean bounded;
+    String stateDir;
 
     Copy(MonitorJobConfig c) {
       bootstrapServers = c.bootstrapServers;
@@ -192,6 +209,7 @@ public record MonitorJobConfig(
       eventsTopic = c.eventsTopic;
       drift = c.drift;
       bounded = c.bounded;
+      stateDir = c.stateDir;
     }
 
     MonitorJobConfig build() {
@@ -211,7 +229,8 @@ public record MonitorJobConfig(
           profilesTopic,
           eventsTopic,
           drift,
-          bounded);
+          bounded,
+          stateDir);
     }
   }
 
