@@ -79,7 +79,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       ProxyServer.Settings settings,
       CaptureTap tap,
       ProxyObserver observer,
-      AtomicInteger inFlight) {}
+      AtomicInteger inFlight,
+      ExchangeTracer tracer) {}
 
   private final Shared shared;
   private final ArrayDeque<InFlight> exchanges = new ArrayDeque<>();
@@ -115,6 +116,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     BodyTee responseTee;
     StreamTap stream;
     Channel sentOn;
+    ExchangeTracer.ExchangeSpan span;
 
     /** Set when the proxy must answer this exchange itself: the body to send. */
     byte[] failureBody;
@@ -214,6 +216,11 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       upstream = null;
     }
     // Exchanges the client abandoned are neither answered nor captured.
+    for (InFlight ex : exchanges) {
+      if (ex.span != null) {
+        ex.span.end(ex.status, ExchangeTracer.CLIENT_CLOSED, ex.decision);
+      }
+    }
     shared.inFlight().addAndGet(-exchanges.size());
     exchanges.clear();
     reading = null;
@@ -233,6 +240,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     int q = uri.indexOf('?');
     String path = q >= 0 ? uri.substring(0, q) : uri;
     String method = request.method().name();
+    // Before the headers are captured: the record's trace id is then the span's trace id.
+    ExchangeTracer.ExchangeSpan span = shared.tracer().start(request, path, id);
     CaptureTap.Decision decision = shared.tap().decide(method, path, id);
     Map<String, String> captured = Map.of();
     BodyTee tee = null;
@@ -250,6 +259,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
             decision,
             captured,
             tee);
+    ex.span = span;
 
     HopByHop.strip(headers);
     if (!headers.contains(HttpHeaderNames.HOST)) {
@@ -440,6 +450,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     shared.inFlight().decrementAndGet();
     long latency = System.nanoTime() - ex.startNanos;
     shared.observer().onExchange(ex.status, latency);
+    if (ex.span != null) {
+      ex.span.end(ex.status, proxyError, ex.decision);
+    }
     if (ex.decision != null && ex.decision.captures(ex.status)) {
       BodyTee response = ex.responseTee;
       shared
