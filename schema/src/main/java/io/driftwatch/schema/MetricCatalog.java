@@ -343,7 +343,22 @@ public enum MetricCatalog {
       Source.SIDECAR,
       "events",
       List.of(),
-      "Events waiting for their other half.");
+      "Events waiting for their other half."),
+  SIDECAR_SPANS_EXPORTED_TOTAL(
+      "driftwatch_sidecar_spans_exported_total",
+      Kind.COUNTER,
+      Source.SIDECAR,
+      "spans",
+      List.of(),
+      "Spans the OTLP collector accepted; present when tracing is on (otlp.endpoint)."),
+  SIDECAR_SPANS_DROPPED_TOTAL(
+      "driftwatch_sidecar_spans_dropped_total",
+      Kind.COUNTER,
+      Source.SIDECAR,
+      "spans",
+      List.of("reason"),
+      "Spans given up, by reason (queue_full, export_failed, shutdown); present when tracing is"
+          + " on. Inference is never affected.");
 
   /** The Prometheus metric type. */
   public enum Kind {

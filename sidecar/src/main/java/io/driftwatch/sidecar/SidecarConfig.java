@@ -1,6 +1,7 @@
 package io.driftwatch.sidecar;
 
 import com.fasterxml.jackson.core.JsonPointer;
+import io.driftwatch.sidecar.tracing.OtlpSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -72,6 +73,7 @@ import java.util.regex.Pattern;
  *     oldest is captured alone
  * @param cloudEventsPendingBytes the most bytes those events may hold; same policy
  * @param producerOverrides Kafka producer settings that replace the sidecar's defaults
+ * @param otlp span export over OTLP; off unless its endpoint is set ({@link OtlpSettings})
  */
 public record SidecarConfig(
     URI upstream,
@@ -107,7 +109,8 @@ public record SidecarConfig(
     Duration cloudEventsPairTimeout,
     int cloudEventsPendingRecords,
     long cloudEventsPendingBytes,
-    Map<String, String> producerOverrides) {
+    Map<String, String> producerOverrides,
+    OtlpSettings otlp) {
 
   /** The default topic, shared with the stream job. */
   public static final String DEFAULT_TOPIC = "driftwatch.predictions";
@@ -181,8 +184,20 @@ public record SidecarConfig(
               "Wait for the other half of a KServe logger event."),
           new Key(
               "cloudevents.pending.records", "10000", "Logger events that may wait for a pair."),
+          new Key("cloudevents.pending.bytes", "33554432", "Bytes logger events waiting may hold."),
           new Key(
-              "cloudevents.pending.bytes", "33554432", "Bytes logger events waiting may hold."));
+              "otlp.endpoint",
+              "",
+              "OTLP/HTTP collector base URL (/v1/traces is appended); empty: no tracing."),
+          new Key(
+              "otlp.protocol", OtlpSettings.HTTP_PROTOBUF, "OTLP transport; only http/protobuf."),
+          new Key("otlp.headers", "", "Headers of each span export, key=value,…; kept secret."),
+          new Key("otlp.timeout.ms", "10000", "Time one span export may take before it fails."),
+          new Key(
+              "otlp.queue.spans", "2048", "Ended spans that may wait for export; more: dropped."),
+          new Key("otlp.batch.delay.ms", "5000", "Longest wait of an ended span for its export."),
+          new Key("otlp.resource.attributes", "", "Resource attributes of the spans, key=value,…."),
+          new Key("service.name", OtlpSettings.DEFAULT_SERVICE_NAME, "service.name of the spans."));
 
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Set<String> RESERVED_PRODUCER_KEYS =
@@ -293,6 +308,7 @@ public record SidecarConfig(
           ">= " + oneEvent + ", room for one event of maxCaptureBytes + 512");
     }
     producerOverrides = checkOverrides(producerOverrides);
+    otlp = otlp == null ? OtlpSettings.OFF : otlp;
   }
 
   /**
@@ -350,6 +366,16 @@ public record SidecarConfig(
    */
   public static SidecarConfig fromEnvironment(Map<String, String> environment) {
     Builder b = builder();
+    for (Map.Entry<String, String> e : new TreeMap<>(OtlpSettings.STANDARD_ENV).entrySet()) {
+      String value = environment.get(e.getKey());
+      if (value != null && !environment.containsKey(envOfKey(e.getValue()))) {
+        try {
+          b.set(e.getValue(), value);
+        } catch (IllegalArgumentException ex) {
+          throw new IllegalArgumentException(e.getKey() + " → " + ex.getMessage(), ex);
+        }
+      }
+    }
     for (Map.Entry<String, String> e : new TreeMap<>(environment).entrySet()) {
       if (!e.getKey().startsWith(ENV_PREFIX)) {
         continue;
@@ -616,6 +642,7 @@ public record SidecarConfig(
     private int cloudEventsPendingRecords = 10_000;
     private long cloudEventsPendingBytes = 32L * 1024 * 1024;
     private final Map<String, String> producerOverrides = new LinkedHashMap<>();
+    private OtlpSettings otlp = OtlpSettings.OFF;
 
     private Builder() {}
 
@@ -654,6 +681,7 @@ public record SidecarConfig(
       cloudEventsPendingRecords = c.cloudEventsPendingRecords;
       cloudEventsPendingBytes = c.cloudEventsPendingBytes;
       producerOverrides.putAll(c.producerOverrides);
+      otlp = c.otlp;
     }
 
     public Builder upstream(URI v) {
@@ -835,6 +863,12 @@ public record SidecarConfig(
       return this;
     }
 
+    /** Span export over OTLP; {@link OtlpSettings#OFF} for none. */
+    public Builder otlp(OtlpSettings v) {
+      otlp = v;
+      return this;
+    }
+
     /** Sets one producer setting, e.g. {@code ("linger.ms", "20")}. */
     public Builder producerOverride(String key, String value) {
       producerOverrides.put(key, value);
@@ -888,6 +922,15 @@ public record SidecarConfig(
         case "cloudevents.pair.timeout.ms" -> cloudEventsPairTimeout(toMillis(key, v));
         case "cloudevents.pending.records" -> cloudEventsPendingRecords(toInt(key, v));
         case "cloudevents.pending.bytes" -> cloudEventsPendingBytes(toLong(key, v));
+        case "otlp.endpoint",
+            "otlp.protocol",
+            "otlp.headers",
+            "otlp.timeout.ms",
+            "otlp.queue.spans",
+            "otlp.batch.delay.ms",
+            "otlp.resource.attributes",
+            "service.name" ->
+            otlp((otlp == null ? OtlpSettings.OFF : otlp).with(key, v));
         default -> throw invalid("key", key, "one of " + keyNames() + " or kafka.producer.<name>");
       };
     }
@@ -928,7 +971,8 @@ public record SidecarConfig(
           cloudEventsPairTimeout,
           cloudEventsPendingRecords,
           cloudEventsPendingBytes,
-          producerOverrides);
+          producerOverrides,
+          otlp);
     }
 
     private static List<String> keyNames() {

@@ -23,7 +23,9 @@ import io.driftwatch.sidecar.ingest.IngestStats;
 import io.driftwatch.sidecar.ingest.KafkaLabelSink;
 import io.driftwatch.sidecar.ingest.LabelIngest;
 import io.driftwatch.sidecar.ingest.LabelSink;
+import io.driftwatch.sidecar.proxy.ExchangeTracer;
 import io.driftwatch.sidecar.proxy.ProxyServer;
+import io.driftwatch.sidecar.tracing.OtlpTracing;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.time.Duration;
@@ -47,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * topic) and KServe payload-logger CloudEvents ({@code POST /v1/cloudevents}, paired and captured
  * as if they had come through the proxy); see {@link LabelIngest} and {@link CloudEventIngest}.
  *
+ * <p>With {@code otlp.endpoint} set, each proxied exchange is also a SERVER span exported over
+ * OTLP, and the model server sees the sidecar's span as its parent; see {@link OtlpTracing}.
+ *
  * <pre>{@code
  * try (SidecarServer sidecar = SidecarServer.start(config)) {
  *   System.out.println("proxy on " + sidecar.port() + ", metrics on " + sidecar.adminPort());
@@ -67,6 +72,7 @@ public final class SidecarServer implements AutoCloseable {
   private final IngestStats ingestStats;
   private final LabelIngest labels;
   private final CloudEventPairer pairer;
+  private final OtlpTracing tracing;
   private final Object closeLock = new Object();
   private boolean closed;
 
@@ -80,7 +86,8 @@ public final class SidecarServer implements AutoCloseable {
       AdminServer admin,
       IngestStats ingestStats,
       LabelIngest labels,
-      CloudEventPairer pairer) {
+      CloudEventPairer pairer,
+      OtlpTracing tracing) {
     this.config = config;
     this.stats = stats;
     this.queue = queue;
@@ -91,6 +98,7 @@ public final class SidecarServer implements AutoCloseable {
     this.ingestStats = ingestStats;
     this.labels = labels;
     this.pairer = pairer;
+    this.tracing = tracing;
   }
 
   /** The protocol readers {@code config.protocol()} selects, in the order they are asked. */
@@ -179,6 +187,14 @@ public final class SidecarServer implements AutoCloseable {
             tap::offer,
             ingestStats);
     SidecarMetrics.registerIngest(registry, ingestStats, labels::queued, pairer::pending);
+    // Off by default, and then no SDK object exists: the proxy's tracer is a no-op.
+    OtlpTracing tracing =
+        config.otlp().enabled()
+            ? OtlpTracing.start(config.otlp(), config.model(), config.modelVersion())
+            : null;
+    if (tracing != null) {
+      SidecarMetrics.registerTracing(registry, tracing.counts());
+    }
     worker.start();
     labels.start();
     ProxyServer proxy = null;
@@ -199,7 +215,8 @@ public final class SidecarServer implements AutoCloseable {
                   config.clientReadTimeout(),
                   config.clientIdleTimeout()),
               tap,
-              metrics);
+              metrics,
+              tracing == null ? ExchangeTracer.OFF : tracing.tracer());
       if (!config.readinessProbeInterval().isZero()) {
         probe =
             new UpstreamProbe(
@@ -222,7 +239,17 @@ public final class SidecarServer implements AutoCloseable {
                       pairer, ingestStats, config.ingestMaxBytes(), config.maxCaptureBytes())));
       SidecarServer server =
           new SidecarServer(
-              config, stats, queue, worker, proxy, probe, admin, ingestStats, labels, pairer);
+              config,
+              stats,
+              queue,
+              worker,
+              proxy,
+              probe,
+              admin,
+              ingestStats,
+              labels,
+              pairer,
+              tracing);
       LOG.info(
           "sidecar: proxy on {}:{} → {}, admin on {}:{}, records to {} at {}",
           config.listenHost(),
@@ -239,6 +266,9 @@ public final class SidecarServer implements AutoCloseable {
       }
       if (proxy != null) {
         proxy.close(Duration.ZERO);
+      }
+      if (tracing != null) {
+        tracing.close(Duration.ZERO);
       }
       pairer.close();
       worker.close(Duration.ZERO);
@@ -297,7 +327,7 @@ public final class SidecarServer implements AutoCloseable {
    * Stops gracefully within about {@link SidecarConfig#shutdownTimeout()}: stops accepting, lets
    * in-flight requests finish (up to half the timeout), sends what was captured, and counts what
    * could not be sent as dropped ({@code reason=shutdown}). Logger events still waiting for their
-   * other half are captured alone; labels get the same drain time as records. Idempotent.
+   * other half are captured alone; labels and spans get the same drain time as records. Idempotent.
    */
   @Override
   public void close() {
@@ -314,9 +344,17 @@ public final class SidecarServer implements AutoCloseable {
       pairer.close();
       Thread labelDrain = new Thread(() -> labels.close(timeout.dividedBy(2)), "driftwatch-close");
       labelDrain.start();
+      Thread spanDrain = null;
+      if (tracing != null) {
+        spanDrain = new Thread(() -> tracing.close(timeout.dividedBy(2)), "driftwatch-close-spans");
+        spanDrain.start();
+      }
       worker.close(timeout.dividedBy(2));
       try {
         labelDrain.join();
+        if (spanDrain != null) {
+          spanDrain.join();
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

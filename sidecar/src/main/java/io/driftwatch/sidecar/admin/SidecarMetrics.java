@@ -4,6 +4,7 @@ import io.driftwatch.sidecar.capture.CaptureQueue;
 import io.driftwatch.sidecar.capture.CaptureStats;
 import io.driftwatch.sidecar.ingest.IngestStats;
 import io.driftwatch.sidecar.proxy.ProxyObserver;
+import io.driftwatch.sidecar.tracing.SpanCounts;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -23,7 +24,8 @@ import java.util.function.IntSupplier;
  * {@value #UPSTREAM_ERRORS}; for the ingest endpoints ({@link #registerIngest}) {@value
  * #INGEST_REQUESTS}, {@value #LABELS_ACCEPTED}, {@value #LABELS_SENT}, {@value #LABELS_DROPPED},
  * {@value #LABELS_QUEUE}, {@value #EVENTS_RECEIVED}, {@value #EVENTS_PAIRED}, {@value
- * #EVENTS_UNPAIRED}, {@value #EVENTS_PENDING}.
+ * #EVENTS_UNPAIRED}, {@value #EVENTS_PENDING}; with tracing on ({@link #registerTracing}) {@value
+ * #SPANS_EXPORTED}, {@value #SPANS_DROPPED}.
  */
 public final class SidecarMetrics implements ProxyObserver {
   public static final String REQUESTS = "driftwatch_sidecar_requests_total";
@@ -43,6 +45,8 @@ public final class SidecarMetrics implements ProxyObserver {
   public static final String EVENTS_PAIRED = "driftwatch_sidecar_cloudevents_paired_total";
   public static final String EVENTS_UNPAIRED = "driftwatch_sidecar_cloudevents_unpaired_total";
   public static final String EVENTS_PENDING = "driftwatch_sidecar_cloudevents_pending";
+  public static final String SPANS_EXPORTED = "driftwatch_sidecar_spans_exported_total";
+  public static final String SPANS_DROPPED = "driftwatch_sidecar_spans_dropped_total";
 
   /** 100 µs to 10 s, 1-2.5-5 steps: from a cached tabular model to a slow LLM call. */
   static final double[] DURATION_BUCKETS = {
@@ -173,6 +177,21 @@ public final class SidecarMetrics implements ProxyObserver {
         .name(EVENTS_PENDING)
         .help("Logger events waiting for their other half.")
         .callback(cb -> cb.call(eventsPending.getAsInt()))
+        .register(registry);
+  }
+
+  /** Registers the span export metrics, read from {@code counts} at scrape time. */
+  public static void registerTracing(PrometheusRegistry registry, SpanCounts counts) {
+    CounterWithCallback.builder()
+        .name(SPANS_EXPORTED)
+        .help("Spans the OTLP collector accepted.")
+        .callback(cb -> cb.call(counts.exported()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name(SPANS_DROPPED)
+        .help("Spans given up, by reason (queue_full, export_failed, shutdown).")
+        .labelNames("reason")
+        .callback(cb -> counts.droppedByReason().forEach((r, n) -> cb.call(n, r)))
         .register(registry);
   }
 

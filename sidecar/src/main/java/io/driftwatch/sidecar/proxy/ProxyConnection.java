@@ -108,7 +108,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       ProxyServer.Settings settings,
       CaptureTap tap,
       ProxyObserver observer,
-      AtomicInteger inFlight) {}
+      AtomicInteger inFlight,
+      ExchangeTracer tracer) {}
 
   private final Shared shared;
   private final ArrayDeque<InFlight> exchanges = new ArrayDeque<>();
@@ -159,6 +160,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     BodyTee responseTee;
     StreamTap stream;
     Channel sentOn;
+    ExchangeTracer.ExchangeSpan span;
 
     /** Set when the proxy must answer this exchange itself: the body to send. */
     byte[] failureBody;
@@ -324,6 +326,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     int q = uri.indexOf('?');
     String path = q >= 0 ? uri.substring(0, q) : uri;
     String method = request.method().name();
+    // Before the headers are captured: the record's trace id is then the span's trace id.
+    ExchangeTracer.ExchangeSpan span = shared.tracer().start(request, path, id);
     CaptureTap.Decision decision = shared.tap().decide(method, path, id);
     Map<String, String> captured = Map.of();
     BodyTee tee = null;
@@ -341,6 +345,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
             decision,
             captured,
             tee);
+    ex.span = span;
 
     HopByHop.strip(headers);
     if (!headers.contains(HttpHeaderNames.HOST)) {
@@ -567,6 +572,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     shared.inFlight().decrementAndGet();
     long latency = System.nanoTime() - ex.startNanos;
     shared.observer().onExchange(ex.status, latency);
+    if (ex.span != null) {
+      ex.span.end(ex.status, proxyError, ex.decision);
+    }
     if (ex.decision != null && ex.decision.captures(ex.status)) {
       BodyTee response = ex.responseTee;
       shared

@@ -51,13 +51,24 @@ public final class ProxyServer implements AutoCloseable {
    * @throws IllegalStateException when the address cannot be bound
    */
   public static ProxyServer start(Settings settings, CaptureTap tap, ProxyObserver observer) {
+    return start(settings, tap, observer, ExchangeTracer.OFF);
+  }
+
+  /**
+   * Binds the listening socket and starts serving; {@code tracer} is told of every exchange.
+   *
+   * @throws IllegalStateException when the address cannot be bound
+   */
+  public static ProxyServer start(
+      Settings settings, CaptureTap tap, ProxyObserver observer, ExchangeTracer tracer) {
     EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("driftwatch-accept"));
     EventLoopGroup workers =
         new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("driftwatch-proxy"));
     ChannelGroup clients =
         new DefaultChannelGroup("driftwatch-clients", GlobalEventExecutor.INSTANCE);
     AtomicInteger inFlight = new AtomicInteger();
-    ProxyConnection.Shared shared = new ProxyConnection.Shared(settings, tap, observer, inFlight);
+    ProxyConnection.Shared shared =
+        new ProxyConnection.Shared(settings, tap, observer, inFlight, tracer);
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)
