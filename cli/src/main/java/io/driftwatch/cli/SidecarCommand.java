@@ -25,6 +25,13 @@ final class SidecarCommand implements Callable<Integer> {
   String upstream;
 
   @Option(
+      names = "--upstream-grpc",
+      description =
+          "The model server's gRPC port, http://host:port; gRPC clients use the proxy port too"
+              + " (default: --upstream).")
+  String upstreamGrpc;
+
+  @Option(
       names = "--listen",
       description = "host:port the proxy listens on (default 0.0.0.0:8081).")
   String listen;
@@ -68,6 +75,9 @@ final class SidecarCommand implements Callable<Integer> {
     SidecarConfig.Builder b = SidecarConfig.fromEnvironment(environment).toBuilder();
     if (upstream != null) {
       b.upstream(upstream);
+    }
+    if (upstreamGrpc != null) {
+      b.set("upstream.grpc", upstreamGrpc);
     }
     if (listen != null) {
       HostPort hp = HostPort.parse("--listen", listen);

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * DRIFTWATCH_SIDECAR_LISTEN_PORT}). Unknown keys are rejected.
  *
  * @param upstream the model server, {@code http://host:port}; no path
+ * @param upstreamGrpc where HTTP/2 (gRPC) connections to the proxy port go, {@code
+ *     http://host:port} (cleartext h2c); null sends them to {@code upstream}
  * @param listenHost the address the proxy binds
  * @param listenPort the proxy port; 0 for a free one (see {@link SidecarServer#port()})
  * @param adminHost the address of {@code /metrics} and the health endpoints
@@ -77,6 +79,7 @@ import java.util.regex.Pattern;
  */
 public record SidecarConfig(
     URI upstream,
+    URI upstreamGrpc,
     String listenHost,
     int listenPort,
     String adminHost,
@@ -155,6 +158,10 @@ public record SidecarConfig(
               "Time for a request head, or between two reads of a body; then 408."),
           new Key(
               "client.idle.timeout.ms", "75000", "Kept-alive client connection idle; then closed."),
+          new Key(
+              "upstream.grpc",
+              "",
+              "Where gRPC (HTTP/2) calls go, http://host:port; empty: upstream."),
           new Key("readiness.probe.interval.ms", "5000", "Model readiness probe period; 0: off."),
           new Key("shutdown.timeout.ms", "10000", "Drain time on shutdown before dropping."),
           new Key("io.threads", "0", "Proxy event loop threads; 0: one per processor."),
@@ -205,7 +212,8 @@ public record SidecarConfig(
   private static final int MAX_CAPTURE_BYTES_LIMIT = 64 * 1024 * 1024;
 
   public SidecarConfig {
-    upstream = checkUpstream(upstream);
+    upstream = checkUpstream("upstream", upstream);
+    upstreamGrpc = upstreamGrpc == null ? null : checkUpstream("upstreamGrpc", upstreamGrpc);
     listenHost = checkHost("listenHost", listenHost);
     checkPort("listenPort", listenPort);
     adminHost = checkHost("adminHost", adminHost);
@@ -400,7 +408,7 @@ public record SidecarConfig(
     return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
   }
 
-  private static URI checkUpstream(URI upstream) {
+  private static URI checkUpstream(String name, URI upstream) {
     String expected = "http://host:port with no path, query or user info";
     if (upstream == null
         || !"http".equalsIgnoreCase(upstream.getScheme())
@@ -411,12 +419,28 @@ public record SidecarConfig(
         || !(upstream.getPath() == null
             || upstream.getPath().isEmpty()
             || upstream.getPath().equals("/"))) {
-      throw invalid("upstream", upstream, expected);
+      throw invalid(name, upstream, expected);
     }
     if (upstream.getPort() > 65535) {
-      throw invalid("upstream", upstream, expected);
+      throw invalid(name, upstream, expected);
     }
     return upstream;
+  }
+
+  /** The host of HTTP/2 (gRPC) calls: {@code upstream.grpc}'s, else the upstream's. */
+  public String upstreamGrpcHost() {
+    return upstreamGrpc == null ? upstreamHost() : hostOf(upstreamGrpc);
+  }
+
+  /**
+   * The port of HTTP/2 (gRPC) calls: {@code upstream.grpc}'s (80 when it names none), else the
+   * upstream's.
+   */
+  public int upstreamGrpcPort() {
+    if (upstreamGrpc == null) {
+      return upstreamPort();
+    }
+    return upstreamGrpc.getPort() < 0 ? 80 : upstreamGrpc.getPort();
   }
 
   /** The upstream port, 80 when the URI names none. */
@@ -426,7 +450,11 @@ public record SidecarConfig(
 
   /** The upstream host without IPv6 brackets. */
   public String upstreamHost() {
-    String host = upstream.getHost();
+    return hostOf(upstream);
+  }
+
+  private static String hostOf(URI uri) {
+    String host = uri.getHost();
     return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
@@ -609,6 +637,7 @@ public record SidecarConfig(
   /** Builds a {@link SidecarConfig}; starts from the defaults. Not thread-safe. */
   public static final class Builder {
     private URI upstream = URI.create("http://127.0.0.1:8080");
+    private URI upstreamGrpc;
     private String listenHost = "0.0.0.0";
     private int listenPort = 8081;
     private String adminHost = "0.0.0.0";
@@ -648,6 +677,7 @@ public record SidecarConfig(
 
     private Builder(SidecarConfig c) {
       upstream = c.upstream;
+      upstreamGrpc = c.upstreamGrpc;
       listenHost = c.listenHost;
       listenPort = c.listenPort;
       adminHost = c.adminHost;
@@ -695,6 +725,28 @@ public record SidecarConfig(
         upstream = new URI(v);
       } catch (URISyntaxException | NullPointerException e) {
         throw invalid("upstream", v, "http://host:port");
+      }
+      return this;
+    }
+
+    /** Where HTTP/2 (gRPC) calls go; null for the upstream. */
+    public Builder upstreamGrpc(URI v) {
+      upstreamGrpc = v;
+      return this;
+    }
+
+    /**
+     * Where HTTP/2 (gRPC) calls go as text, e.g. {@code http://127.0.0.1:8001}; empty for upstream.
+     */
+    public Builder upstreamGrpc(String v) {
+      if (v != null && v.isBlank()) {
+        upstreamGrpc = null;
+        return this;
+      }
+      try {
+        upstreamGrpc = new URI(v);
+      } catch (URISyntaxException | NullPointerException e) {
+        throw invalid("upstreamGrpc", v, "http://host:port");
       }
       return this;
     }
@@ -890,6 +942,7 @@ public record SidecarConfig(
       }
       return switch (key) {
         case "upstream" -> upstream(v);
+        case "upstream.grpc" -> upstreamGrpc(v);
         case "listen.host" -> listenHost(v);
         case "listen.port" -> listenPort(toInt(key, v));
         case "admin.host" -> adminHost(v);
@@ -939,6 +992,7 @@ public record SidecarConfig(
     public SidecarConfig build() {
       return new SidecarConfig(
           upstream,
+          upstreamGrpc,
           listenHost,
           listenPort,
           adminHost,

@@ -10,6 +10,7 @@ import io.driftwatch.sidecar.capture.CaptureWorker;
 import io.driftwatch.sidecar.capture.ExchangeParser;
 import io.driftwatch.sidecar.capture.GenericJsonParser;
 import io.driftwatch.sidecar.capture.KServeV1Parser;
+import io.driftwatch.sidecar.capture.KServeV2GrpcParser;
 import io.driftwatch.sidecar.capture.KServeV2Parser;
 import io.driftwatch.sidecar.capture.KafkaRecordSink;
 import io.driftwatch.sidecar.capture.OpenAiParser;
@@ -24,6 +25,7 @@ import io.driftwatch.sidecar.ingest.KafkaLabelSink;
 import io.driftwatch.sidecar.ingest.LabelIngest;
 import io.driftwatch.sidecar.ingest.LabelSink;
 import io.driftwatch.sidecar.proxy.ExchangeTracer;
+import io.driftwatch.sidecar.proxy.H2cRoute;
 import io.driftwatch.sidecar.proxy.ProxyServer;
 import io.driftwatch.sidecar.tracing.OtlpTracing;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -216,7 +218,16 @@ public final class SidecarServer implements AutoCloseable {
                   config.clientIdleTimeout()),
               tap,
               metrics,
-              tracing == null ? ExchangeTracer.OFF : tracing.tracer());
+              tracing == null ? ExchangeTracer.OFF : tracing.tracer(),
+              new H2cRoute(
+                  config.upstreamGrpcHost(),
+                  config.upstreamGrpcPort(),
+                  new CaptureTap(
+                      List.of(new KServeV2GrpcParser()),
+                      sampler,
+                      config.maxCaptureBytes(),
+                      queue,
+                      stats)));
       if (!config.readinessProbeInterval().isZero()) {
         probe =
             new UpstreamProbe(

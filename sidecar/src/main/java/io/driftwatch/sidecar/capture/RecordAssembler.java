@@ -65,6 +65,7 @@ public final class RecordAssembler {
             .setTimestampMicros(exchange.startEpochMicros())
             .setLatencyMicros(exchange.latencyNanos() / 1_000)
             .setStatusCode(exchange.status())
+            .setGrpcStatus(Math.max(0, KServeV2GrpcParser.grpcStatus(exchange.responseHeaders())))
             .setTraceId(traceId(exchange.requestHeaders().get("traceparent")))
             .setSamplingWeight(exchange.samplingWeight())
             .setProtocol(exchange.parser().protocol())

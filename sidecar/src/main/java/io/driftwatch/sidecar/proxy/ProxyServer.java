@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The HTTP/1.1 reverse proxy: accepts client connections and streams each request to the model
  * server over one upstream connection per client connection, and each response back, while a {@link
  * CaptureTap} decides what to copy. Bodies are forwarded chunk by chunk as they arrive, never
- * aggregated.
+ * aggregated. A connection that opens with the HTTP/2 preface (gRPC over cleartext) is proxied as
+ * HTTP/2 to the {@link H2cRoute} instead, on the same port.
  */
 public final class ProxyServer implements AutoCloseable {
   private final EventLoopGroup boss;
@@ -51,16 +52,26 @@ public final class ProxyServer implements AutoCloseable {
    * @throws IllegalStateException when the address cannot be bound
    */
   public static ProxyServer start(Settings settings, CaptureTap tap, ProxyObserver observer) {
-    return start(settings, tap, observer, ExchangeTracer.OFF);
+    return start(
+        settings,
+        tap,
+        observer,
+        ExchangeTracer.OFF,
+        new H2cRoute(settings.upstreamHost(), settings.upstreamPort(), null));
   }
 
   /**
-   * Binds the listening socket and starts serving; {@code tracer} is told of every exchange.
+   * Binds the listening socket and starts serving; {@code tracer} is told of every HTTP/1.1
+   * exchange, and HTTP/2 connections go to {@code h2c}.
    *
    * @throws IllegalStateException when the address cannot be bound
    */
   public static ProxyServer start(
-      Settings settings, CaptureTap tap, ProxyObserver observer, ExchangeTracer tracer) {
+      Settings settings,
+      CaptureTap tap,
+      ProxyObserver observer,
+      ExchangeTracer tracer,
+      H2cRoute h2c) {
     EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("driftwatch-accept"));
     EventLoopGroup workers =
         new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("driftwatch-proxy"));
@@ -69,6 +80,8 @@ public final class ProxyServer implements AutoCloseable {
     AtomicInteger inFlight = new AtomicInteger();
     ProxyConnection.Shared shared =
         new ProxyConnection.Shared(settings, tap, observer, inFlight, tracer);
+    H2cProxyConnection.Shared h2 =
+        new H2cProxyConnection.Shared(h2c, settings.connectTimeout(), observer, inFlight);
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)
@@ -80,7 +93,11 @@ public final class ProxyServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     clients.add(ch);
-                    ch.pipeline().addLast(new HttpServerCodec(), new ProxyConnection(shared));
+                    ch.pipeline()
+                        .addLast(
+                            new PrefaceDetector(
+                                p -> p.addLast(new HttpServerCodec(), new ProxyConnection(shared)),
+                                p -> H2cProxyConnection.install(p, h2)));
                   }
                 });
     try {
