@@ -127,8 +127,8 @@ final class JobCommand implements Callable<Integer> {
       defaultValue = "${DRIFTWATCH_JOB_MIN_EFFECT_SIZE:-0.1}",
       description =
           "Practical-significance gate: a p-value test flags drift only if its effect size"
-              + " (KS D, Cramer's V) also reaches this; NaN for Evidently's exact decisions"
-              + " (default ${DEFAULT-VALUE}).")
+              + " (KS D, Cramer's V; Cohen's h at twice the value) also reaches this; NaN for"
+              + " Evidently's exact decisions (default ${DEFAULT-VALUE}).")
   double minEffectSize;
 
   @Option(names = "--no-drift", description = "Turn the drift and data-quality branch off.")

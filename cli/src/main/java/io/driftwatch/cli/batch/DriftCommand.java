@@ -91,7 +91,8 @@ public final class DriftCommand implements Callable<Integer> {
       paramLabel = "X",
       description =
           "Practical-significance gate: a column only drifts if its effect size (KS D, Cramér's"
-              + " V, Cohen's h, or the distance) is at least X. Default: off, as in Evidently.")
+              + " V, or the distance) is at least X, Cohen's h at least 2X (the same effect, as"
+              + " the monitor job gates it). Default: off, as in Evidently.")
   Double minEffectSize;
 
   @Option(

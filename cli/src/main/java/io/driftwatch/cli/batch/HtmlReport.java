@@ -172,6 +172,7 @@ final class HtmlReport {
       sb.append("<th style=\"text-align:right\">&plusmn; bound</th>");
     }
     sb.append("<th style=\"text-align:right\">p-value</th>")
+        .append("<th style=\"text-align:right\">Effect size</th>")
         .append("<th style=\"text-align:right\">Threshold</th><th>Verdict</th></tr></thead>\n")
         .append("<tbody>\n");
     for (DriftReport.Column c : report.columns()) {
@@ -192,6 +193,8 @@ final class HtmlReport {
       }
       sb.append("<td class=\"num\">")
           .append(r.hasPValue() ? TextReport.format(r.pValue()) : "&ndash;")
+          .append("</td><td class=\"num\">")
+          .append(r.hasPValue() ? esc(TextReport.effectSize(r)) : "&ndash;")
           .append("</td><td class=\"num\">")
           .append(TextReport.format(r.threshold()))
           .append("</td><td>")
@@ -222,6 +225,7 @@ final class HtmlReport {
     }
     if (r.hasPValue()) {
       sb.append(" &middot; p = ").append(TextReport.format(r.pValue()));
+      sb.append(" &middot; effect size ").append(esc(TextReport.effectSize(r)));
     }
     sb.append(" &middot; threshold ")
         .append(TextReport.format(r.threshold()))

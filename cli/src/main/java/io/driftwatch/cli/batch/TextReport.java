@@ -21,10 +21,25 @@ final class TextReport {
     rows.add(
         sketch
             ? new String[] {
-              "column", "type", "method", "statistic", "± bound", "p_value", "threshold", "drift"
+              "column",
+              "type",
+              "method",
+              "statistic",
+              "± bound",
+              "p_value",
+              "effect size",
+              "threshold",
+              "drift"
             }
             : new String[] {
-              "column", "type", "method", "statistic", "p_value", "threshold", "drift"
+              "column",
+              "type",
+              "method",
+              "statistic",
+              "p_value",
+              "effect size",
+              "threshold",
+              "drift"
             });
     for (DriftReport.Column c : report.columns()) {
       DriftResult r = c.result();
@@ -37,6 +52,7 @@ final class TextReport {
         row.add(bound(r.errorBound()));
       }
       row.add(r.hasPValue() ? format(r.pValue()) : "-");
+      row.add(effectSize(r));
       row.add(format(r.threshold()));
       row.add(r.drift() ? "DRIFT" : "ok");
       rows.add(row.toArray(new String[0]));
@@ -80,12 +96,23 @@ final class TextReport {
       sb.append(line.toString().stripTrailing()).append('\n');
     }
     sb.append('\n').append(verdict(report.dataset())).append('\n');
+    sb.append(
+        "effect size: beside a p-value, how large the difference is whatever the sample size"
+            + " (KS D, Cramér's V, Cohen's h); --min-effect-size gates on it.\n");
     if (sketch) {
       sb.append(
           "± bound: how far a statistic computed from the profile can be from the exact one"
               + " (0: exact; inf: no bound claimed).\n");
     }
     return sb.toString();
+  }
+
+  /** The effect size of a p-value test with its measure, e.g. {@code 0.12 cramers_v}; else "-". */
+  static String effectSize(DriftResult r) {
+    if (!r.hasPValue() || Double.isNaN(r.effectSize()) || r.effectSizeMeasure() == null) {
+      return "-";
+    }
+    return format(r.effectSize()) + " " + r.effectSizeMeasure();
   }
 
   /** One sentence with the dataset verdict. */

@@ -200,7 +200,7 @@ class ProfileCommandTest {
     Map<String, Double> bounds = new HashMap<>();
     for (String line : text.out().split("\n")) {
       String[] f = line.trim().split("\\s+");
-      if (f.length == 8 && ref.columns.containsKey(f[0])) {
+      if (f.length >= 9 && ref.columns.containsKey(f[0])) {
         bounds.put(f[0], f[4].equals("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(f[4]));
       }
     }

@@ -6,7 +6,6 @@ import io.driftwatch.stats.drift.CategoryCounts;
 import io.driftwatch.stats.drift.ColumnType;
 import io.driftwatch.stats.drift.DatasetDrift;
 import io.driftwatch.stats.drift.DriftMethod;
-import io.driftwatch.stats.drift.DriftMethods;
 import io.driftwatch.stats.drift.DriftOptions;
 import io.driftwatch.stats.drift.DriftResult;
 import io.driftwatch.stats.profile.FeatureProfile;
@@ -140,15 +139,11 @@ final class DriftEvaluation {
   private DriftEvaluation() {}
 
   /**
-   * Evidently's options with the configured practical-significance gate for {@code method}. The
-   * z-test's Cohen's h is gated at twice the value: for two samples of equal size h ≈ 2φ, where φ
-   * is Cramér's V of the 2×2 table, so the same gate asks for the same effect whichever test
-   * Evidently picks (and 2 × 0.1 is Cohen's own "small" for h). Gated at 0.1, h lets one quiet
-   * window in 50 alarm against a 1000-record reference.
+   * Evidently's options with the configured practical-significance gate (which the z-test's Cohen's
+   * h meets at twice the value: {@link DriftOptions#gateFor}).
    */
   static DriftOptions options(DriftConfig config, DriftMethod method) {
-    double gate = config.minEffectSize();
-    return DriftOptions.defaults().withMinEffectSize(method == DriftMethods.Z ? 2 * gate : gate);
+    return DriftOptions.defaults().withMinEffectSize(config.minEffectSize());
   }
 
   /** Evaluates {@code window} against {@code references} (which may be null). */
@@ -228,6 +223,21 @@ final class DriftEvaluation {
       FeatureProfile p = numbers != null ? numbers : FeatureProfile.numerical();
       // text (even text that reads as a number) in a numerical column is a type mismatch
       long mismatches = lists + (labels == null ? 0 : labels.count() + labels.rejected());
+      if (labels != null && labels.count() > 0) {
+        // ...but booleans are 1 and 0 there, as pandas, exact mode and `driftwatch profile` read
+        // them (a training column of True/False is numerical); the window keeps them as labels
+        CategoryCounts counts = labels.categoryCounts();
+        long trues = counts.countOf("True");
+        long falses = counts.countOf("False");
+        if (trues + falses > 0) {
+          FeatureProfile withBooleans = p.emptyCopy(); // never add to the window's own profile
+          withBooleans.merge(p);
+          addTimes(withBooleans, 1.0, trues);
+          addTimes(withBooleans, 0.0, falses);
+          p = withBooleans;
+          mismatches -= trues + falses;
+        }
+      }
       return new Current(p, missing, mismatches + p.rejected());
     }
     boolean numbersPresent = numbers != null && numbers.count() > 0;

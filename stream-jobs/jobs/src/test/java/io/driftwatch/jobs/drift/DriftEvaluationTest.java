@@ -11,6 +11,8 @@ import io.driftwatch.jobs.drift.DriftEvaluation.Result;
 import io.driftwatch.jobs.drift.DriftEvaluation.Role;
 import io.driftwatch.schema.v1.Value;
 import io.driftwatch.stats.drift.ColumnType;
+import io.driftwatch.stats.drift.DriftMethods;
+import io.driftwatch.stats.drift.DriftOptions;
 import io.driftwatch.stats.profile.FeatureProfile;
 import io.driftwatch.stats.profile.ReferenceProfile;
 import java.util.HashMap;
@@ -89,6 +91,33 @@ class DriftEvaluationTest {
   }
 
   @Test
+  void booleansInANumericalReferenceColumnAreOneAndZero() {
+    // reference: flag = 1.0 in 30 of 100 rows (a True/False training column, read as 1/0)
+    double[] flag = new double[100];
+    for (int i = 0; i < 100; i++) {
+      flag[i] = i < 30 ? 1 : 0;
+    }
+    ProfileEnvelope ref =
+        ProfileEnvelope.of(
+            "m", "1", "", 0, ReferenceProfile.builder().numerical("flag", flag).build(), null);
+    // window: 40 booleans on the wire, 12 true (the same 30%), plus one text that is no boolean
+    WindowProfile w = new WindowProfile();
+    for (int i = 0; i < 40; i++) {
+      w.add(obs(Map.of("flag", Value.newBuilder().setFlag(i < 12).build()), Map.of()));
+    }
+    w.add(obs(Map.of("flag", text("maybe")), Map.of()));
+
+    Result r = DriftEvaluation.evaluate(References.choose(ref, null), w, CONFIG);
+
+    ColumnVerdict v = verdict(r, "flag");
+    assertThat(v.values()).isEqualTo(40);
+    assertThat(v.typeMismatchRatio()).isEqualTo(1 / 41.0);
+    assertThat(v.drift()).isNotNull();
+    assertThat(v.drift().drift()).isFalse();
+    assertThat(v.outOfRangeRatio()).isZero();
+  }
+
+  @Test
   void aColumnWithTooFewValuesGetsQualityButNoVerdict() {
     WindowProfile w = new WindowProfile();
     for (int i = 0; i < 30; i++) {
@@ -157,19 +186,15 @@ class DriftEvaluationTest {
 
   @Test
   void theZTestsCohensHIsGatedAtTwiceTheGate() {
-    assertThat(
-            DriftEvaluation.options(CONFIG, io.driftwatch.stats.drift.DriftMethods.Z)
-                .minEffectSize())
-        .isEqualTo(0.2);
-    assertThat(
-            DriftEvaluation.options(CONFIG, io.driftwatch.stats.drift.DriftMethods.KS)
-                .minEffectSize())
-        .isEqualTo(0.1);
-    assertThat(
-            DriftEvaluation.options(
-                    CONFIG.withMinEffectSize(Double.NaN), io.driftwatch.stats.drift.DriftMethods.Z)
-                .minEffectSize())
-        .isNaN();
+    // p-values far below 0.05, so only the gate (0.1 in CONFIG) decides
+    DriftOptions z = DriftEvaluation.options(CONFIG, DriftMethods.Z);
+    assertThat(DriftMethods.Z.decide(3.0, 1e-6, 0.15, 0, z).drift()).isFalse(); // h < 2 × 0.1
+    assertThat(DriftMethods.Z.decide(3.0, 1e-6, 0.25, 0, z).drift()).isTrue();
+    DriftOptions ks = DriftEvaluation.options(CONFIG, DriftMethods.KS);
+    assertThat(DriftMethods.KS.decide(0.15, 1e-6, 0.15, 0, ks).drift()).isTrue(); // D ≥ 0.1
+    DriftOptions off =
+        DriftEvaluation.options(CONFIG.withMinEffectSize(Double.NaN), DriftMethods.Z);
+    assertThat(DriftMethods.Z.decide(3.0, 1e-6, 0.01, 0, off).drift()).isTrue();
   }
 
   static ColumnVerdict verdict(Result r, String column) {

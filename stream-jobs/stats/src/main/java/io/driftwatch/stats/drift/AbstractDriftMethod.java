@@ -87,7 +87,7 @@ abstract class AbstractDriftMethod implements DriftMethod {
           case STATISTIC_AT_LEAST -> statistic >= threshold;
         };
     if (!Double.isNaN(options.minEffectSize())) {
-      drift &= Math.abs(effectSize) >= options.minEffectSize();
+      drift &= Math.abs(effectSize) >= options.gateFor(effectSizeMeasure);
     }
     double p = kind() == Kind.DISTANCE ? Double.NaN : pValue;
     return new DriftResult(

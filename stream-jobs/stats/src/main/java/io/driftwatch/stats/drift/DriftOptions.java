@@ -7,8 +7,8 @@ package io.driftwatch.stats.drift;
  * @param threshold the decision threshold; NaN means the method's default (0.05 for p-value tests,
  *     0.1 for distances)
  * @param minEffectSize the practical-significance gate: when set (not NaN), a test only reports
- *     drift if also |effect size| ≥ this value (KS D, Cramér's V, Cohen's h, or the distance
- *     itself). Off by default so results equal Evidently's
+ *     drift if also |effect size| ≥ this value (KS D, Cramér's V, or the distance itself; Cohen's h
+ *     at twice the value, {@link #gateFor}). Off by default so results equal Evidently's
  * @param jsLogBase log base of the Jensen–Shannon distance: e (Evidently, default) or 2 (NannyML)
  */
 public record DriftOptions(double threshold, double minEffectSize, double jsLogBase) {
@@ -39,6 +39,17 @@ public record DriftOptions(double threshold, double minEffectSize, double jsLogB
   /** A copy with another threshold (NaN restores the method default). */
   public DriftOptions withThreshold(double t) {
     return new DriftOptions(t, minEffectSize, jsLogBase);
+  }
+
+  /**
+   * The gate for an effect size measure: {@link #minEffectSize} itself, except Cohen's h (the
+   * z-test's) at twice the value: for two samples of equal size h ≈ 2φ, where φ is Cramér's V of
+   * the 2×2 table, so one gate asks for the same effect whichever test Evidently's selection picks
+   * (and 2 × 0.1 is Cohen's own "small" for h). Gated at 0.1, h lets one quiet window in 50 alarm
+   * against a 1000-record reference.
+   */
+  public double gateFor(String effectSizeMeasure) {
+    return "cohens_h".equals(effectSizeMeasure) ? 2 * minEffectSize : minEffectSize;
   }
 
   /** A copy with the practical-significance gate set (NaN turns it off). */
