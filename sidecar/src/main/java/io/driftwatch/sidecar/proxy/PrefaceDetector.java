@@ -5,7 +5,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 
 /**
@@ -20,19 +22,37 @@ final class PrefaceDetector extends ByteToMessageDecoder {
 
   private final Consumer<ChannelPipeline> http1;
   private final Consumer<ChannelPipeline> http2;
+  private final Duration silence;
+  private ScheduledFuture<?> timer;
 
   /**
    * @param http1 adds the HTTP/1.1 handlers at the end of the pipeline
    * @param http2 adds the HTTP/2 handlers at the end of the pipeline
+   * @param silence how long a new connection may stay silent before it is closed without a
+   *     response, as nginx's client_header_timeout does (the installed handlers time what follows)
    */
-  PrefaceDetector(Consumer<ChannelPipeline> http1, Consumer<ChannelPipeline> http2) {
+  PrefaceDetector(
+      Consumer<ChannelPipeline> http1, Consumer<ChannelPipeline> http2, Duration silence) {
     this.http1 = http1;
     this.http2 = http2;
+    this.silence = silence;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     // Passed on to the handlers installed once the protocol is known.
+    timer =
+        ctx.executor()
+            .schedule(
+                () -> ctx.close(), silence.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
   }
 
   @Override

@@ -97,7 +97,8 @@ public final class ProxyServer implements AutoCloseable {
                         .addLast(
                             new PrefaceDetector(
                                 p -> p.addLast(new HttpServerCodec(), new ProxyConnection(shared)),
-                                p -> H2cProxyConnection.install(p, h2)));
+                                p -> H2cProxyConnection.install(p, h2),
+                                settings.clientReadTimeout()));
                   }
                 });
     try {

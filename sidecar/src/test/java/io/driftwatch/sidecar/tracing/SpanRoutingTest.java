@@ -52,7 +52,8 @@ class SpanRoutingTest {
         .isEqualTo("bad_response");
     assertThat(HttpServerSpans.errorType(0, "client: closed the connection"))
         .isEqualTo("client_closed");
-    assertThat(HttpServerSpans.errorType(504, "upstream: timed out")).isEqualTo("504");
+    assertThat(HttpServerSpans.errorType(504, "upstream: timed out after 60 s"))
+        .isEqualTo("timeout");
     assertThat(HttpServerSpans.errorType(200, "something new")).isEqualTo("_OTHER");
   }
 
