@@ -120,6 +120,19 @@ public final class NumpyHistogram {
       // np.histogram closes the last bin; with repeated top edges it is still the last bin
       return last - 1;
     }
+    // Sturges edges are evenly spaced: guess the bin from the position, then step to the right
+    // one (a step at most, for even edges; any sorted edges give the right answer, more slowly).
+    int bins = last;
+    int guess = (int) ((v - edges[0]) / (edges[last] - edges[0]) * bins);
+    if (guess >= 0 && guess < bins) {
+      while (guess > 0 && edges[guess] > v) {
+        guess--;
+      }
+      while (guess < bins - 1 && edges[guess + 1] <= v) {
+        guess++;
+      }
+      return guess;
+    }
     // number of edges <= v, minus one
     int lo = 0;
     int hi = edges.length;

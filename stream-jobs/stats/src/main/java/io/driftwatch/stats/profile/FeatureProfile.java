@@ -77,11 +77,18 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
   private double mean;
   private double m2;
   private KllDoublesSketch sketch;
+  // Numbers on their way into the KLL sketch: added a block at a time, a column's updates touch
+  // its sketch's memory once per block instead of once per row (a profile of many columns adds one
+  // value to each in turn). Read the sketch through sketch(), which flushes them.
+  private static final int PENDING = 256;
+  private double[] pending;
+  private int pendingCount;
   private long[] binCounts;
   private TreeMap<Double, Long> distinct;
   private ItemsSketch<String> items;
   // numberKey's cache: not state
-  private static final int KEY_CACHE_SIZE = 64;
+  private static final int KEY_CACHE_BITS = 6;
+  private static final int KEY_CACHE_SIZE = 1 << KEY_CACHE_BITS;
   private long[] keyBits;
   private String[] keyStrings;
 
@@ -94,6 +101,7 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
     this.binEdges = binEdges;
     if (type == ColumnType.NUMERICAL) {
       sketch = KllDoublesSketch.newHeapInstance(kllK);
+      pending = new double[PENDING];
       distinct = new TreeMap<>();
       binCounts = binEdges == null ? null : new long[binEdges.length + 1];
     } else {
@@ -230,7 +238,10 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
     double delta = v - mean;
     mean += delta / count;
     m2 += delta * (v - mean);
-    sketch.update(v);
+    pending[pendingCount++] = v;
+    if (pendingCount == PENDING) {
+      flushPending();
+    }
     if (distinct != null) {
       distinct.merge(v == 0.0 ? 0.0 : v, 1L, Long::sum);
       if (distinct.size() > MAX_TRACKED_DISTINCT) {
@@ -240,6 +251,19 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
     if (binCounts != null) {
       binCounts[binIndex(v)]++;
     }
+  }
+
+  /** The KLL sketch with every number added so far. */
+  private KllDoublesSketch sketch() {
+    if (pendingCount > 0) {
+      flushPending();
+    }
+    return sketch;
+  }
+
+  private void flushPending() {
+    sketch.update(pending, 0, pendingCount);
+    pendingCount = 0;
   }
 
   /**
@@ -253,7 +277,8 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
       keyBits = new long[KEY_CACHE_SIZE];
       keyStrings = new String[KEY_CACHE_SIZE];
     }
-    int slot = (int) ((bits ^ (bits >>> 29) ^ (bits >>> 47)) & (KEY_CACHE_SIZE - 1));
+    // Fibonacci hashing: small integers differ only in their top bits
+    int slot = (int) ((bits * 0x9E3779B97F4A7C15L) >>> (64 - KEY_CACHE_BITS));
     String key = keyStrings[slot];
     if (key == null || keyBits[slot] != bits) {
       key = CategoryCounts.numberKey(v);
@@ -326,7 +351,7 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
       mean = newMean;
       min = Math.min(min, other.min);
       max = Math.max(max, other.max);
-      sketch.merge(other.sketch);
+      sketch().merge(other.sketch());
       if (distinct != null && other.distinct != null) {
         other.distinct.forEach((k, c) -> distinct.merge(k, c, Long::sum));
         if (distinct.size() > MAX_TRACKED_DISTINCT) {
@@ -434,12 +459,16 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
    * exact (has not compacted), else about 2.296/k^0.9723.
    */
   public double rankError() {
-    return sketch != null && sketch.isEstimationMode() ? sketch.getNormalizedRankError(false) : 0.0;
+    return sketch != null && sketch().isEstimationMode()
+        ? sketch.getNormalizedRankError(false)
+        : 0.0;
   }
 
   /** As {@link #rankError()} for PMF (per-bin) queries: about 2.446/k^0.9433. */
   public double pmfError() {
-    return sketch != null && sketch.isEstimationMode() ? sketch.getNormalizedRankError(true) : 0.0;
+    return sketch != null && sketch().isEstimationMode()
+        ? sketch.getNormalizedRankError(true)
+        : 0.0;
   }
 
   /**
@@ -449,13 +478,13 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
    */
   public double quantile(double q) {
     requireNumerical();
-    return sketch.isEmpty() ? Double.NaN : sketch.getQuantile(q);
+    return sketch().isEmpty() ? Double.NaN : sketch.getQuantile(q);
   }
 
   /** The normalized rank of {@code x} (share of values ≤ x), within {@link #rankError()}. */
   public double rank(double x) {
     requireNumerical();
-    return sketch.isEmpty() ? Double.NaN : sketch.getRank(x);
+    return sketch().isEmpty() ? Double.NaN : sketch.getRank(x);
   }
 
   /**
@@ -464,13 +493,13 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
    */
   double[] sketchPmf(double[] splitPoints) {
     requireNumerical();
-    return sketch.getPMF(splitPoints, QuantileSearchCriteria.EXCLUSIVE);
+    return sketch().getPMF(splitPoints, QuantileSearchCriteria.EXCLUSIVE);
   }
 
   /** Sorted distinct retained values and their cumulative (inclusive) weights. */
   double[][] sortedView() {
     requireNumerical();
-    if (sketch.isEmpty()) {
+    if (sketch().isEmpty()) {
       return new double[][] {new double[0], new double[0]};
     }
     var view = sketch.getSortedView();
@@ -585,7 +614,7 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
     @Override
     public byte[] encode(FeatureProfile p) {
       byte[] sk =
-          p.type == ColumnType.NUMERICAL ? p.sketch.toByteArray() : p.items.toByteArray(SERDE);
+          p.type == ColumnType.NUMERICAL ? p.sketch().toByteArray() : p.items.toByteArray(SERDE);
       int edges = p.binEdges == null ? -1 : p.binEdges.length;
       int dist = p.distinct == null ? -1 : p.distinct.size();
       int size =

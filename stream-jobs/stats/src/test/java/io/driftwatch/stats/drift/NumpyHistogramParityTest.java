@@ -60,6 +60,35 @@ class NumpyHistogramParityTest {
     assertThat(NumpyHistogram.binOf(2.5, edges)).isEqualTo(-1);
   }
 
+  /** binOf against its definition, counted by hand: the last edge <= v, the top edge closed. */
+  @Test
+  void binOfIsTheLastEdgeAtOrBelowTheValueForAnySortedEdges() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    for (int round = 0; round < 2000; round++) {
+      int n = 2 + r.nextInt(30);
+      double[] edges = new double[n];
+      boolean even = round % 2 == 0;
+      for (int i = 0; i < n; i++) {
+        edges[i] =
+            even ? -3 + i * 0.7 : (i == 0 ? r.nextDouble() : edges[i - 1] + r.nextInt(3) * 0.25);
+      }
+      for (int k = 0; k < 50; k++) {
+        double v =
+            k % 5 == 0 ? edges[r.nextInt(n)] : edges[0] - 1 + r.nextDouble() * (edges[n - 1] + 2);
+        int expected = -1;
+        if (v >= edges[0] && v <= edges[n - 1]) {
+          for (int i = 0; i < n; i++) {
+            if (edges[i] <= v) {
+              expected = i;
+            }
+          }
+          expected = Math.min(expected, n - 2);
+        }
+        assertThat(NumpyHistogram.binOf(v, edges)).as("%s in %s", v, edges).isEqualTo(expected);
+      }
+    }
+  }
+
   @Test
   void badInputFailsWithTheValueAndTheExpectation() {
     assertThatThrownBy(() -> NumpyHistogram.sturgesEdges(new double[0]))
