@@ -32,6 +32,13 @@ final class SidecarCommand implements Callable<Integer> {
   String upstreamGrpc;
 
   @Option(
+      names = "--otlp-endpoint",
+      description =
+          "Export a span per request over OTLP/HTTP to this collector, e.g."
+              + " http://otel-collector:4318 (default: off; also OTEL_EXPORTER_OTLP_ENDPOINT).")
+  String otlpEndpoint;
+
+  @Option(
       names = "--listen",
       description = "host:port the proxy listens on (default 0.0.0.0:8081).")
   String listen;
@@ -78,6 +85,9 @@ final class SidecarCommand implements Callable<Integer> {
     }
     if (upstreamGrpc != null) {
       b.set("upstream.grpc", upstreamGrpc);
+    }
+    if (otlpEndpoint != null) {
+      b.set("otlp.endpoint", otlpEndpoint);
     }
     if (listen != null) {
       HostPort hp = HostPort.parse("--listen", listen);
