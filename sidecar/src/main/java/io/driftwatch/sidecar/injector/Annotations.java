@@ -21,10 +21,13 @@ final class Annotations {
   static final String PROTOCOL = PREFIX + "protocol";
   static final String SAMPLING_RATE = PREFIX + "sampling-rate";
   static final String PORT = PREFIX + "port";
+  static final String GRPC_PORT = PREFIX + "grpc-port";
+  static final String OTLP_ENDPOINT = PREFIX + "otlp-endpoint";
   static final String STATUS = PREFIX + "status";
 
   private static final Set<String> KNOWN =
-      Set.of(INJECT, MODEL, VERSION, PROTOCOL, SAMPLING_RATE, PORT, STATUS);
+      Set.of(
+          INJECT, MODEL, VERSION, PROTOCOL, SAMPLING_RATE, PORT, GRPC_PORT, OTLP_ENDPOINT, STATUS);
   private static final Pattern RATE = Pattern.compile("0|1|0?\\.\\d{1,9}|1\\.0{1,9}");
   private static final Pattern PORT_NUMBER = Pattern.compile("\\d{1,5}");
   // IANA_SVC_NAME, as Kubernetes checks port names.
@@ -92,7 +95,18 @@ final class Annotations {
         rate = v;
       }
     }
-    return new Settings(model, version, protocol, rate);
+    String otlp = "";
+    JsonNode o = annotations.get(OTLP_ENDPOINT);
+    if (present(o)) {
+      String v = o.isTextual() ? o.asText().trim() : null;
+      String refusal = v == null ? "text" : sidecarRefusal("otlp.endpoint", v);
+      if (refusal != null) {
+        problems.add(problem(OTLP_ENDPOINT, o, refusal));
+      } else {
+        otlp = v;
+      }
+    }
+    return new Settings(model, version, protocol, rate, otlp);
   }
 
   /**
@@ -100,7 +114,20 @@ final class Annotations {
    * absent. A malformed value adds a problem and returns {@code null}.
    */
   static PortRef port(JsonNode annotations, List<String> problems) {
-    JsonNode p = annotations.get(PORT);
+    return port(annotations, PORT, "the model server's port", problems);
+  }
+
+  /**
+   * The {@code driftwatch.io/grpc-port} annotation: the model server's gRPC (h2c) port, read like
+   * {@link #port}.
+   */
+  static PortRef grpcPort(JsonNode annotations, List<String> problems) {
+    return port(annotations, GRPC_PORT, "the model server's gRPC port", problems);
+  }
+
+  private static PortRef port(
+      JsonNode annotations, String annotation, String what, List<String> problems) {
+    JsonNode p = annotations.get(annotation);
     if (!present(p)) {
       return null;
     }
@@ -113,7 +140,7 @@ final class Annotations {
     } else if (v.length() <= 15 && PORT_NAME.matcher(v).matches()) {
       return new PortRef(0, v);
     }
-    problems.add(problem(PORT, p, "the model server's port: 1 to 65535, or a container port name"));
+    problems.add(problem(annotation, p, what + ": 1 to 65535, or a container port name"));
     return null;
   }
 
@@ -126,7 +153,17 @@ final class Annotations {
             "driftwatch: unknown annotation "
                 + echo(name)
                 + " ignored (expected one of "
-                + String.join(", ", List.of(INJECT, MODEL, VERSION, PROTOCOL, SAMPLING_RATE, PORT))
+                + String.join(
+                    ", ",
+                    List.of(
+                        INJECT,
+                        MODEL,
+                        VERSION,
+                        PROTOCOL,
+                        SAMPLING_RATE,
+                        PORT,
+                        GRPC_PORT,
+                        OTLP_ENDPOINT))
                 + ")");
       }
     }
@@ -192,8 +229,14 @@ final class Annotations {
    * @param modelVersion the model version to record; empty likewise
    * @param protocol the sidecar's {@code protocol}; empty for the sidecar's default
    * @param samplingRate a decimal from 0 to 1 as written; empty for the sidecar's default
+   * @param otlpEndpoint the pod's OTLP endpoint for spans; empty for the injector's
    */
-  record Settings(String model, String modelVersion, String protocol, String samplingRate) {}
+  record Settings(
+      String model,
+      String modelVersion,
+      String protocol,
+      String samplingRate,
+      String otlpEndpoint) {}
 
   /**
    * A reference to the model server's port.

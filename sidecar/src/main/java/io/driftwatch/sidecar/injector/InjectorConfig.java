@@ -42,6 +42,9 @@ import java.util.regex.Pattern;
  * @param memoryLimit its memory limit; empty for none
  * @param javaOpts JVM options for the sidecar ({@code DRIFTWATCH_JAVA_OPTS}); must fit the memory
  *     limit
+ * @param sidecarOtlpEndpoint the OTLP endpoint the sidecars export spans to ({@code
+ *     DRIFTWATCH_SIDECAR_OTLP_ENDPOINT}); empty for none (tracing off unless a pod's {@code
+ *     driftwatch.io/otlp-endpoint} sets one)
  */
 public record InjectorConfig(
     String listenHost,
@@ -59,7 +62,8 @@ public record InjectorConfig(
     String memoryRequest,
     String cpuLimit,
     String memoryLimit,
-    String javaOpts) {
+    String javaOpts,
+    String sidecarOtlpEndpoint) {
 
   /** The prefix of environment variables, e.g. {@code DRIFTWATCH_INJECTOR_IMAGE}. */
   public static final String ENV_PREFIX = "DRIFTWATCH_INJECTOR_";
@@ -86,7 +90,14 @@ public record InjectorConfig(
           new Key(
               "java.opts",
               "-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError",
-              "Sidecar JVM options (DRIFTWATCH_JAVA_OPTS)."));
+              "Sidecar JVM options (DRIFTWATCH_JAVA_OPTS)."),
+          new Key(
+              "sidecar.otlp.endpoint",
+              "",
+              "OTLP endpoint the sidecars export spans to; empty: none."));
+
+  /** The keys without a default that must be set. */
+  private static final Set<String> REQUIRED = Set.of("image", "kafka.bootstrap.servers");
 
   private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
   private static final Pattern IMAGE = Pattern.compile("[^\\s]{1,4096}");
@@ -134,13 +145,17 @@ public record InjectorConfig(
       throw invalid("kafkaBootstrapServers", kafkaBootstrapServers, "host:port[,host:port...]");
     }
     kafkaBootstrapServers = kafkaBootstrapServers.trim();
+    sidecarOtlpEndpoint = sidecarOtlpEndpoint == null ? "" : sidecarOtlpEndpoint.trim();
     // The sidecar validates its own environment at start; refuse here what it would refuse there.
+    Map<String, String> sidecarEnv = new LinkedHashMap<>();
+    sidecarEnv.put(SidecarConfig.envOfKey("kafka.bootstrap.servers"), kafkaBootstrapServers);
+    sidecarEnv.put(SidecarConfig.envOfKey("listen.port"), Integer.toString(sidecarListenPort));
+    sidecarEnv.put(SidecarConfig.envOfKey("admin.port"), Integer.toString(sidecarAdminPort));
+    if (!sidecarOtlpEndpoint.isEmpty()) {
+      sidecarEnv.put(SidecarConfig.envOfKey("otlp.endpoint"), sidecarOtlpEndpoint);
+    }
     try {
-      SidecarConfig.fromEnvironment(
-          Map.of(
-              SidecarConfig.envOfKey("kafka.bootstrap.servers"), kafkaBootstrapServers,
-              SidecarConfig.envOfKey("listen.port"), Integer.toString(sidecarListenPort),
-              SidecarConfig.envOfKey("admin.port"), Integer.toString(sidecarAdminPort)));
+      SidecarConfig.fromEnvironment(sidecarEnv);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "the sidecar would refuse this configuration: " + e.getMessage(), e);
@@ -240,6 +255,11 @@ public record InjectorConfig(
     public String env() {
       return envOfKey(name);
     }
+
+    /** Whether it has no default and must be set. */
+    public boolean required() {
+      return REQUIRED.contains(name);
+    }
   }
 
   /** Builds an {@link InjectorConfig}; starts from the defaults. Not thread-safe. */
@@ -269,6 +289,7 @@ public record InjectorConfig(
       cpuLimit(c.cpuLimit);
       memoryLimit(c.memoryLimit);
       javaOpts(c.javaOpts);
+      sidecarOtlpEndpoint(c.sidecarOtlpEndpoint);
     }
 
     public Builder listenHost(String v) {
@@ -335,6 +356,10 @@ public record InjectorConfig(
       return put("java.opts", v);
     }
 
+    public Builder sidecarOtlpEndpoint(String v) {
+      return put("sidecar.otlp.endpoint", v);
+    }
+
     /**
      * Sets a key of {@link #KEYS} from text; the value is checked by {@link #build()}.
      *
@@ -374,7 +399,8 @@ public record InjectorConfig(
           values.get("memory.request"),
           values.get("cpu.limit"),
           values.get("memory.limit"),
-          values.get("java.opts"));
+          values.get("java.opts"),
+          values.get("sidecar.otlp.endpoint"));
     }
 
     private static List<String> keyNames() {

@@ -26,6 +26,9 @@ final class SidecarInjector {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final String PREFIX = "driftwatch: sidecar not injected: ";
 
+  /** Container port names taken as the model's gRPC port when no annotation says otherwise. */
+  static final Set<String> GRPC_PORT_NAMES = Set.of("grpc", "h2c");
+
   private final InjectorConfig config;
   private final SidecarTemplate template;
 
@@ -105,6 +108,7 @@ final class SidecarInjector {
 
     Annotations.Settings settings = Annotations.settings(annotations, problems);
     Annotations.PortRef ref = Annotations.port(annotations, problems);
+    Annotations.PortRef grpcRef = Annotations.grpcPort(annotations, problems);
     if (!problems.isEmpty()) {
       return refuse(warnings, problems);
     }
@@ -113,6 +117,7 @@ final class SidecarInjector {
     if (model == null) {
       return refuse(warnings, problems);
     }
+    int grpc = grpcPort(grpcRef, ports, problems);
     checkCollisions(model, ports, declaredPorts(initContainers, "/spec/initContainers"), problems);
     if (hasNamed(volumes, SidecarTemplate.VOLUME)) {
       problems.add("a volume is already named " + SidecarTemplate.VOLUME);
@@ -121,7 +126,7 @@ final class SidecarInjector {
       return refuse(warnings, problems);
     }
 
-    Map<String, String> env = template.sidecarEnvironment(model.number(), settings);
+    Map<String, String> env = template.sidecarEnvironment(model.number(), grpc, settings);
     try {
       // Never inject a sidecar that would refuse its own configuration and crash-loop.
       SidecarConfig.fromEnvironment(env);
@@ -246,6 +251,54 @@ final class SidecarInjector {
       return null;
     }
     return named != null ? named : chosen;
+  }
+
+  /**
+   * The model server's gRPC port: the annotation's number or name; else the first TCP port named
+   * {@code grpc} or {@code h2c}; else 0, none. A problem is added when the annotation names no
+   * container port, or names a port that is not TCP or is the sidecar's.
+   */
+  private int grpcPort(Annotations.PortRef ref, List<Port> ports, List<String> problems) {
+    if (ref == null) {
+      for (Port p : ports) {
+        if (GRPC_PORT_NAMES.contains(p.name()) && "TCP".equals(p.protocol())) {
+          return p.number();
+        }
+      }
+      return 0;
+    }
+    Port chosen;
+    if (ref.name() != null) {
+      chosen = ports.stream().filter(p -> ref.name().equals(p.name())).findFirst().orElse(null);
+      if (chosen == null) {
+        problems.add(
+            Annotations.GRPC_PORT
+                + ": "
+                + ref.name()
+                + " (expected: the name of a container port)");
+        return 0;
+      }
+    } else {
+      chosen =
+          ports.stream()
+              .filter(p -> p.number() == ref.number())
+              .findFirst()
+              .orElse(new Port(ref.number(), "", "TCP", null));
+    }
+    if (!"TCP".equals(chosen.protocol())) {
+      problems.add(Annotations.GRPC_PORT + ": " + chosen.number() + " (expected: a TCP port)");
+      return 0;
+    }
+    if (chosen.number() == config.sidecarListenPort()
+        || chosen.number() == config.sidecarAdminPort()) {
+      problems.add(
+          Annotations.GRPC_PORT
+              + ": "
+              + chosen.number()
+              + " (expected: not a port of the sidecar)");
+      return 0;
+    }
+    return chosen.number();
   }
 
   private void checkCollisions(

@@ -37,12 +37,16 @@ final class SidecarTemplate {
   }
 
   /**
-   * The {@code DRIFTWATCH_SIDECAR_*} variables for a model on {@code modelPort} in this pod, in the
-   * order they appear in the container.
+   * The {@code DRIFTWATCH_SIDECAR_*} variables for a model on {@code modelPort} (and its gRPC
+   * server on {@code grpcPort}, 0 for none) in this pod, in the order they appear in the container.
    */
-  Map<String, String> sidecarEnvironment(int modelPort, Annotations.Settings settings) {
+  Map<String, String> sidecarEnvironment(
+      int modelPort, int grpcPort, Annotations.Settings settings) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put(SidecarConfig.envOfKey("upstream"), "http://127.0.0.1:" + modelPort);
+    if (grpcPort > 0) {
+      env.put(SidecarConfig.envOfKey("upstream.grpc"), "http://127.0.0.1:" + grpcPort);
+    }
     env.put(SidecarConfig.envOfKey("listen.port"), Integer.toString(config.sidecarListenPort()));
     env.put(SidecarConfig.envOfKey("admin.port"), Integer.toString(config.sidecarAdminPort()));
     env.put(SidecarConfig.envOfKey("kafka.bootstrap.servers"), config.kafkaBootstrapServers());
@@ -58,10 +62,15 @@ final class SidecarTemplate {
     if (!settings.samplingRate().isEmpty()) {
       env.put(SidecarConfig.envOfKey("sampling.rate"), settings.samplingRate());
     }
+    String otlp =
+        settings.otlpEndpoint().isEmpty() ? config.sidecarOtlpEndpoint() : settings.otlpEndpoint();
+    if (!otlp.isEmpty()) {
+      env.put(SidecarConfig.envOfKey("otlp.endpoint"), otlp);
+    }
     return env;
   }
 
-  /** The container, for {@code sidecarEnvironment(modelPort, settings)}. */
+  /** The container, for {@code sidecarEnvironment(modelPort, grpcPort, settings)}. */
   ObjectNode container(Map<String, String> sidecarEnvironment) {
     ObjectNode c = JSON.objectNode();
     c.put("name", CONTAINER);

@@ -38,6 +38,7 @@ class InjectorConfigTest {
     assertThat(c.sidecarAdminPort()).isEqualTo(9091);
     assertThat(List.of(c.cpuRequest(), c.memoryRequest(), c.cpuLimit(), c.memoryLimit()))
         .containsExactly("100m", "256Mi", "2", "512Mi");
+    assertThat(c.sidecarOtlpEndpoint()).isEmpty();
     assertThat(c.toBuilder().build()).isEqualTo(c);
     Set<String> names = new HashSet<>();
     InjectorConfig.KEYS.forEach(k -> assertThat(names.add(k.name())).isTrue());
@@ -69,6 +70,14 @@ class InjectorConfigTest {
             () -> InjectorConfig.fromEnvironment(Map.of("DRIFTWATCH_INJECTOR_IMAGES", "x")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("DRIFTWATCH_INJECTOR_IMAGES → key: images (expected: one of [");
+    assertThat(
+            InjectorConfig.fromEnvironment(
+                    Map.of(
+                        "DRIFTWATCH_INJECTOR_IMAGE", "img:1",
+                        "DRIFTWATCH_INJECTOR_KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                        "DRIFTWATCH_INJECTOR_SIDECAR_OTLP_ENDPOINT", "http://otel:4318"))
+                .sidecarOtlpEndpoint())
+        .isEqualTo("http://otel:4318");
     for (InjectorConfig.Key k : InjectorConfig.KEYS) {
       assertThat(InjectorConfig.keyOfEnv(k.env())).isEqualTo(k.name());
     }
@@ -82,6 +91,7 @@ class InjectorConfigTest {
         "image                   | a b          | image: a b (expected",
         "kafka.bootstrap.servers | ''           | kafkaBootstrapServers:  (expected: host:port",
         "kafka.bootstrap.servers | kafka        | the sidecar would refuse this configuration: kafkaBootstrapServers: kafka (expected: host:port",
+        "sidecar.otlp.endpoint   | not a url    | the sidecar would refuse this configuration: ",
         "image.pull.policy       | sometimes    | imagePullPolicy: sometimes (expected: Always, IfNotPresent or Never)",
         "listen.port             | 70000        | listenPort: 70000 (expected: 0 to 65535",
         "listen.port             | http         | listen.port: http (expected: an integer)",

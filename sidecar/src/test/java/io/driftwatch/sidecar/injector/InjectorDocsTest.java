@@ -40,7 +40,10 @@ class InjectorDocsTest {
             .collect(Collectors.toList());
     List<String> expected = new ArrayList<>();
     for (InjectorConfig.Key k : InjectorConfig.KEYS) {
-      String def = k.defaultValue().isEmpty() ? "(required)" : "`" + k.defaultValue() + "`";
+      String def =
+          k.required()
+              ? "(required)"
+              : k.defaultValue().isEmpty() ? "(empty)" : "`" + k.defaultValue() + "`";
       expected.add("| `" + k.name() + "` | `" + k.env() + "` | " + def + " | " + k.doc() + " |");
     }
     assertThat(rows).containsExactlyElementsOf(expected);

@@ -72,6 +72,7 @@ class InjectorMutatorTest {
     assertThat(env(sidecar))
         .containsExactly(
             Map.entry("DRIFTWATCH_SIDECAR_UPSTREAM", "http://127.0.0.1:8000"),
+            Map.entry("DRIFTWATCH_SIDECAR_UPSTREAM_GRPC", "http://127.0.0.1:8001"),
             Map.entry("DRIFTWATCH_SIDECAR_LISTEN_PORT", "8081"),
             Map.entry("DRIFTWATCH_SIDECAR_ADMIN_PORT", "9091"),
             Map.entry("DRIFTWATCH_SIDECAR_KAFKA_BOOTSTRAP_SERVERS", Fixtures.KAFKA),
@@ -156,6 +157,7 @@ class InjectorMutatorTest {
     env.keySet().removeIf(k -> !k.startsWith(SidecarConfig.ENV_PREFIX));
     SidecarConfig sidecar = SidecarConfig.fromEnvironment(env);
     assertThat(sidecar.upstream()).isEqualTo(URI.create("http://127.0.0.1:8000"));
+    assertThat(sidecar.upstreamGrpc()).isEqualTo(URI.create("http://127.0.0.1:8001"));
     assertThat(sidecar.listenPort()).isEqualTo(8081);
     assertThat(sidecar.adminPort()).isEqualTo(9091);
     assertThat(sidecar.kafkaBootstrapServers()).isEqualTo(Fixtures.KAFKA);
