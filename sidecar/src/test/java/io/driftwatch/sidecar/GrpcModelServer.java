@@ -15,19 +15,28 @@ import io.grpc.ForwardingServerCall;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real grpc-java server speaking the Open Inference Protocol with a tiny fake model, for {@link
@@ -39,9 +48,14 @@ import java.util.concurrent.TimeUnit;
  *       {@code low}); in raw contents when the request used them, else typed.
  *   <li>{@code echo}: answers its first input unchanged as output {@code echo} (raw).
  *   <li>{@code broken}: fails with {@code INVALID_ARGUMENT} and {@link #BROKEN_MESSAGE}.
+ *   <li>{@code silent}: never answers.
  * </ul>
  *
- * A request header {@code x-test-echo} comes back as response header {@code x-echo} and trailer
+ * Besides, {@link #TICKS} is a server-streaming method of raw bytes: a request {@code [count,
+ * interval in 10 ms, stall]} is answered with {@code count} one-byte messages {@code interval}
+ * apart, then completed, or, when {@code stall} is not 0, left open without a word.
+ *
+ * <p>A request header {@code x-test-echo} comes back as response header {@code x-echo} and trailer
  * {@code x-trailer: done}; the last {@code traceparent} seen is kept.
  */
 final class GrpcModelServer implements AutoCloseable {
@@ -56,7 +70,34 @@ final class GrpcModelServer implements AutoCloseable {
   static final Metadata.Key<String> TRACEPARENT =
       Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
 
+  /** Raw bytes both ways. */
+  static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
+
+  static final MethodDescriptor<byte[], byte[]> TICKS =
+      MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(MethodDescriptor.MethodType.SERVER_STREAMING)
+          .setFullMethodName("driftwatch.test.Ticks/Stream")
+          .setRequestMarshaller(BYTES)
+          .setResponseMarshaller(BYTES)
+          .build();
+
   private final Server server;
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
   volatile String lastTraceparent;
 
   private GrpcModelServer() throws IOException {
@@ -64,8 +105,35 @@ final class GrpcModelServer implements AutoCloseable {
         Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
             .maxInboundMessageSize(64 * 1024 * 1024)
             .addService(ServerInterceptors.intercept(new Model(), new EchoMetadata()))
+            .addService(
+                ServerServiceDefinition.builder("driftwatch.test.Ticks")
+                    .addMethod(TICKS, ServerCalls.asyncServerStreamingCall(this::ticks))
+                    .build())
             .build()
             .start();
+  }
+
+  private void ticks(byte[] request, StreamObserver<byte[]> out) {
+    int count = request[0];
+    long interval = request[1] * 10L;
+    boolean stall = request[2] != 0;
+    AtomicInteger sent = new AtomicInteger();
+    Runnable[] tick = new Runnable[1];
+    tick[0] =
+        () -> {
+          try {
+            int n = sent.getAndIncrement();
+            if (n < count) {
+              out.onNext(new byte[] {(byte) n});
+              ticker.schedule(tick[0], interval, TimeUnit.MILLISECONDS);
+            } else if (!stall) {
+              out.onCompleted();
+            }
+          } catch (RuntimeException e) {
+            // The call was cancelled.
+          }
+        };
+    tick[0].run();
   }
 
   static GrpcModelServer start() throws IOException {
@@ -79,6 +147,7 @@ final class GrpcModelServer implements AutoCloseable {
   @Override
   public void close() {
     server.shutdownNow();
+    ticker.shutdownNow();
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -149,6 +218,9 @@ final class GrpcModelServer implements AutoCloseable {
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
       switch (request.getModelName()) {
+        case "silent" -> {
+          // Never answers.
+        }
         case "broken" ->
             out.onError(
                 Status.INVALID_ARGUMENT.withDescription(BROKEN_MESSAGE).asRuntimeException());

@@ -16,20 +16,28 @@ import io.driftwatch.sidecar.capture.oip.ModelInferResponse;
 import io.driftwatch.sidecar.capture.oip.ModelMetadataRequest;
 import io.driftwatch.sidecar.capture.oip.ModelReadyRequest;
 import io.driftwatch.sidecar.capture.oip.ServerLiveRequest;
+import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -87,13 +95,17 @@ class GrpcProxyIT {
   }
 
   private GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub(int port) {
+    return GRPCInferenceServiceGrpc.newBlockingStub(channel(port))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  private ManagedChannel channel(int port) {
     ManagedChannel channel =
         Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
             .maxInboundMessageSize(64 * 1024 * 1024)
             .build();
     channels.add(channel);
-    return GRPCInferenceServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(30, TimeUnit.SECONDS);
+    return channel;
   }
 
   private static Metadata metadata(String... pairs) {
@@ -453,6 +465,111 @@ class GrpcProxyIT {
       assertThat(records)
           .extracting(PredictionRecord::getProtocol)
           .containsExactlyInAnyOrder(Protocol.KSERVE_V2_REST, Protocol.KSERVE_V2_GRPC);
+    }
+  }
+
+  @Test
+  void aSilentModelIsDeadlineExceededAfterTheReadTimeoutAndCaptured() throws Exception {
+    ListSink sink = new ListSink();
+    try (SidecarServer sidecar =
+        SidecarServer.start(config().upstreamReadTimeout(Duration.ofMillis(500)).build(), sink)) {
+      ModelInferRequest request =
+          ModelInferRequest.newBuilder()
+              .setModelName("silent")
+              .addInputs(
+                  tensor("age", "INT64", 1)
+                      .setContents(InferTensorContents.newBuilder().addInt64Contents(44)))
+              .build();
+      // No client deadline: the sidecar's timeout ends the call.
+      var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel(sidecar.port()));
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> stub.modelInfer(request))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+                assertThat(e.getStatus().getDescription())
+                    .isEqualTo(
+                        "driftwatch sidecar: upstream: timed out after 500 ms without a read");
+              });
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isBetween(Duration.ofMillis(450), Duration.ofSeconds(5));
+      PredictionRecord p = records(sink, 1).get(0);
+      assertThat(p.getGrpcStatus()).isEqualTo(Status.Code.DEADLINE_EXCEEDED.value());
+      assertThat(p.getModel()).isEqualTo("silent");
+      assertThat(p.getCaptureError()).startsWith("upstream: timed out after 500 ms");
+      assertThat(number(p.getFeaturesMap(), "age")).isEqualTo(44);
+      // The connection goes on serving.
+      ModelInferRequest ok =
+          ModelInferRequest.newBuilder()
+              .setModelName("credit")
+              .addInputs(
+                  tensor("age", "INT64", 1)
+                      .setContents(InferTensorContents.newBuilder().addInt64Contents(50)))
+              .build();
+      assertThat(stub.modelInfer(ok)).isEqualTo(GrpcModelServer.credit(ok));
+    }
+  }
+
+  @Test
+  void aSteadyStreamOutlivesTheReadTimeoutAndAStalledOneIsCancelled() throws Exception {
+    try (SidecarServer sidecar =
+        SidecarServer.start(
+            config().upstreamReadTimeout(Duration.ofMillis(400)).build(), new ListSink())) {
+      ManagedChannel channel = channel(sidecar.port());
+      // 10 messages 150 ms apart: 1.5 s in all, never 400 ms without one.
+      long start = System.nanoTime();
+      Iterator<byte[]> ticks =
+          ClientCalls.blockingServerStreamingCall(
+              channel, GrpcModelServer.TICKS, CallOptions.DEFAULT, new byte[] {10, 15, 0});
+      List<Integer> got = new ArrayList<>();
+      ticks.forEachRemaining(b -> got.add((int) b[0]));
+      assertThat(got).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(1));
+
+      // One message, then silence: the begun response is cut.
+      Iterator<byte[]> stalled =
+          ClientCalls.blockingServerStreamingCall(
+              channel, GrpcModelServer.TICKS, CallOptions.DEFAULT, new byte[] {1, 1, 1});
+      assertThat(stalled.next()).containsExactly(0);
+      assertThatThrownBy(stalled::hasNext)
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.CANCELLED));
+    }
+  }
+
+  @Test
+  void anIdleConnectionIsClosedWithAGoAway() throws Exception {
+    try (SidecarServer sidecar =
+            SidecarServer.start(
+                config().clientIdleTimeout(Duration.ofMillis(500)).build(), new ListSink());
+        Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", sidecar.port()));
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      // An empty SETTINGS frame, then nothing.
+      out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+      out.flush();
+      long start = System.nanoTime();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      List<Integer> types = new ArrayList<>();
+      try {
+        while (true) {
+          byte[] header = new byte[9];
+          in.readFully(header);
+          int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
+          types.add(header[3] & 0xff);
+          in.readFully(new byte[length]);
+        }
+      } catch (EOFException | java.net.SocketException e) {
+        // Closed.
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isBetween(Duration.ofMillis(400), Duration.ofSeconds(5));
+      // GOAWAY is frame type 7.
+      assertThat(types).contains(7);
     }
   }
 }

@@ -43,8 +43,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -67,6 +69,13 @@ import org.slf4j.LoggerFactory;
  * trailers' {@code grpc-status}; a non-zero status is an error and always captured. When the model
  * cannot be reached or fails before answering, a gRPC client gets a trailers-only {@code
  * UNAVAILABLE} (a non-gRPC one a 502), as the HTTP/1.1 path answers 502.
+ *
+ * <p>Timeouts, as nginx's http2 module has them, from the HTTP/1.1 path's settings: a call whose
+ * model stream sent no frame for {@code upstreamReadTimeout} (counted from the call's latest frame
+ * either way, and not while its response waits for the client to take it) is answered {@code
+ * DEADLINE_EXCEEDED} (a 504 to a non-gRPC client), or reset when its response had begun; a
+ * connection without a stream for {@code idleTimeout} is closed with a GOAWAY. One timer per
+ * connection checks them all.
  */
 final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(H2cProxyConnection.class);
@@ -87,12 +96,18 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
   private static final String[] CAPTURED_RESPONSE_HEADERS = {"content-type", "grpc-encoding"};
   private static final String[] CAPTURED_TRAILERS = {"grpc-status", "grpc-message"};
   private static final int GRPC_CANCELLED = 1;
+  private static final int GRPC_DEADLINE_EXCEEDED = 4;
   private static final int GRPC_INTERNAL = 13;
   private static final int GRPC_UNAVAILABLE = 14;
 
   /** What every HTTP/2 connection of one proxy shares. */
   record Shared(
-      H2cRoute route, Duration connectTimeout, ProxyObserver observer, AtomicInteger inFlight) {}
+      H2cRoute route,
+      Duration connectTimeout,
+      Duration upstreamReadTimeout,
+      Duration idleTimeout,
+      ProxyObserver observer,
+      AtomicInteger inFlight) {}
 
   private final Shared shared;
   private final Map<Http2FrameStream, Call> calls = new IdentityHashMap<>();
@@ -100,6 +115,11 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
   private Channel client;
   private Upstream upstream;
   private boolean closed;
+  private ScheduledFuture<?> timer;
+  private long timerDueNanos;
+
+  /** Since when the connection has had no call; meaningful while {@link #calls} is empty. */
+  private long idleSinceNanos;
 
   private H2cProxyConnection(Shared shared) {
     this.shared = shared;
@@ -136,6 +156,12 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
     boolean requestEnded;
     boolean done;
 
+    /** When the call last moved (a frame from either side); the model's silence counts from it. */
+    long lastActiveNanos;
+
+    /** DATA frames written towards the client and not yet out: the client, not the model, waits. */
+    int toClientUnwritten;
+
     Call(
         Http2FrameStream clientStream,
         String id,
@@ -154,6 +180,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
       this.requestHeaders = requestHeaders;
       this.requestTee = requestTee;
       this.startNanos = System.nanoTime();
+      this.lastActiveNanos = startNanos;
       Instant now = Instant.now();
       this.startEpochMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
@@ -166,6 +193,8 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     client = ctx.channel();
     growConnectionWindow(client);
+    idleSinceNanos = System.nanoTime();
+    checkBy(idleSinceNanos + shared.idleTimeout().toNanos());
     ctx.fireChannelActive();
   }
 
@@ -200,6 +229,10 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
     for (Upstream u : new ArrayList<>(upstreams)) {
       u.releasePending();
       u.channel.close();
@@ -234,6 +267,9 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
       call = begin(frame.stream(), frame.headers());
       calls.put(frame.stream(), call);
       shared.inFlight().incrementAndGet();
+      checkBy(call.startNanos + shared.upstreamReadTimeout().toNanos());
+    } else {
+      call.lastActiveNanos = System.nanoTime();
     }
     if (frame.isEndStream()) {
       call.requestEnded = true;
@@ -256,6 +292,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
     if (frame.isEndStream()) {
       call.requestEnded = true;
     }
+    call.lastActiveNanos = System.nanoTime();
     toUpstream(call, new DefaultHttp2DataFrame(frame.content(), frame.isEndStream()), bytes);
   }
 
@@ -369,6 +406,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
     }
     call.done = true;
     shared.inFlight().decrementAndGet();
+    noteIdle();
     Upstream u = call.via;
     if (u != null) {
       u.calls.remove(call);
@@ -432,29 +470,43 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
    * 502 to a non-gRPC client); after, by resetting the client's stream. Then completes it.
    */
   private void fail(Call call, String proxyError) {
+    fail(call, proxyError, GRPC_UNAVAILABLE, 502, Http2Error.INTERNAL_ERROR, GRPC_INTERNAL);
+  }
+
+  /**
+   * Answers a call the proxy ends: before the response began, with gRPC status {@code grpcStatus}
+   * (HTTP {@code httpStatus} to a non-gRPC client); after, by resetting the client's stream with
+   * {@code reset}, recorded as {@code resetGrpcStatus}. Then completes it.
+   */
+  private void fail(
+      Call call,
+      String proxyError,
+      int grpcStatus,
+      int httpStatus,
+      Http2Error reset,
+      int resetGrpcStatus) {
     if (call.done || closed) {
       return;
     }
     if (call.responseStarted) {
-      client.writeAndFlush(
-          new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR).stream(call.clientStream));
-      call.responseHeaders.put("grpc-status", Integer.toString(GRPC_INTERNAL));
+      client.writeAndFlush(new DefaultHttp2ResetFrame(reset).stream(call.clientStream));
+      call.responseHeaders.put("grpc-status", Integer.toString(resetGrpcStatus));
     } else {
       Http2Headers h = new DefaultHttp2Headers().set(ProxyConnection.PREDICTION_ID, call.id);
       if (call.grpc) {
         h.status("200")
             .set("content-type", "application/grpc")
-            .set("grpc-status", Integer.toString(GRPC_UNAVAILABLE))
+            .set("grpc-status", Integer.toString(grpcStatus))
             .set("grpc-message", "driftwatch sidecar: " + proxyError.replace('%', ' '));
         call.status = 200;
-        call.responseHeaders.put("grpc-status", Integer.toString(GRPC_UNAVAILABLE));
+        call.responseHeaders.put("grpc-status", Integer.toString(grpcStatus));
         client.write(new DefaultHttp2HeadersFrame(h, true).stream(call.clientStream));
       } else {
         byte[] body =
             ("{\"error\":\"" + proxyError.replace('"', '\'') + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
-        h.status("502").set("content-type", "application/json");
-        call.status = 502;
+        h.status(Integer.toString(httpStatus)).set("content-type", "application/json");
+        call.status = httpStatus;
         client.write(new DefaultHttp2HeadersFrame(h, false).stream(call.clientStream));
         client.write(
             new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true)
@@ -477,6 +529,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
     }
     call.done = true;
     calls.remove(call.clientStream);
+    noteIdle();
     Upstream u = call.via;
     if (u != null) {
       u.calls.remove(call);
@@ -516,6 +569,123 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
     }
     if (u != null) {
       u.closeIfDrained();
+    }
+  }
+
+  /** Starts the idle clock when the last call is gone. */
+  private void noteIdle() {
+    if (calls.isEmpty() && !closed) {
+      idleSinceNanos = System.nanoTime();
+      checkBy(idleSinceNanos + shared.idleTimeout().toNanos());
+    }
+  }
+
+  /**
+   * Makes sure the timeouts are checked by {@code dueNanos} (a {@link System#nanoTime()}). Activity
+   * only moves deadlines later, so a timer that fires early just checks again.
+   */
+  private void checkBy(long dueNanos) {
+    if (closed || client == null) {
+      return;
+    }
+    if (timer != null) {
+      if (timerDueNanos - dueNanos <= 0) {
+        return;
+      }
+      timer.cancel(false);
+    }
+    timerDueNanos = dueNanos;
+    timer =
+        client
+            .eventLoop()
+            .schedule(
+                this::onTimer, Math.max(0, dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private void onTimer() {
+    timer = null;
+    if (closed || !client.isActive()) {
+      return;
+    }
+    long now = System.nanoTime();
+    long next = checkTimeouts(now);
+    if (next > 0) {
+      checkBy(now + next);
+    }
+  }
+
+  /**
+   * Acts on whichever timeout has passed; returns the nanoseconds until the next check, or 0 when
+   * the connection is closing.
+   */
+  private long checkTimeouts(long now) {
+    long readTimeout = shared.upstreamReadTimeout().toNanos();
+    if (calls.isEmpty()) {
+      long left = shared.idleTimeout().toNanos() - (now - idleSinceNanos);
+      if (left <= 0) {
+        // Through the codec, which sends a GOAWAY first.
+        client.close();
+        return 0;
+      }
+      return left;
+    }
+    long next = readTimeout;
+    List<Call> expired = null;
+    for (Call call : calls.values()) {
+      if (call.done || call.via == null || !call.via.connected) {
+        // Not sent yet: the connect timeout is in charge.
+        continue;
+      }
+      if (call.toClientUnwritten > 0) {
+        // The client is slow to take the response: the model is not silent.
+        call.lastActiveNanos = now;
+      }
+      long left = readTimeout - (now - call.lastActiveNanos);
+      if (left <= 0) {
+        if (expired == null) {
+          expired = new ArrayList<>();
+        }
+        expired.add(call);
+      } else {
+        next = Math.min(next, left);
+      }
+    }
+    if (expired != null) {
+      for (Call call : expired) {
+        upstreamTimedOut(call);
+      }
+      if (calls.isEmpty()) {
+        return closed ? 0 : Math.max(1, shared.idleTimeout().toNanos() - (now - idleSinceNanos));
+      }
+    }
+    return closed ? 0 : next;
+  }
+
+  /** The model's stream of {@code call} sent nothing for {@code upstreamReadTimeout}. */
+  private void upstreamTimedOut(Call call) {
+    long ms = shared.upstreamReadTimeout().toMillis();
+    shared.observer().onUpstreamError(ProxyObserver.TIMEOUT);
+    UNREACHABLE_LOG.warn(
+        "timeout-h2c",
+        "sidecar: model server "
+            + authority()
+            + " (HTTP/2) sent nothing on a stream for "
+            + ms
+            + " ms, answering DEADLINE_EXCEEDED",
+        null);
+    Upstream u = call.via;
+    Http2FrameStream upstreamStream = call.upstreamStream;
+    String detail = "upstream: timed out after " + ms + " ms without a read";
+    fail(
+        call,
+        call.responseStarted ? detail + " mid-response" : detail,
+        GRPC_DEADLINE_EXCEEDED,
+        504,
+        Http2Error.CANCEL,
+        GRPC_DEADLINE_EXCEEDED);
+    if (u != null && upstreamStream != null && u.connected && u.channel.isActive()) {
+      // A late answer has nowhere to go: stop the model's work on it.
+      u.channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(upstreamStream));
     }
   }
 
@@ -596,6 +766,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
           ReferenceCountUtil.release(msg);
           return;
         }
+        call.lastActiveNanos = System.nanoTime();
         if (msg instanceof Http2HeadersFrame headers) {
           fromUpstream(call, headers);
         } else if (msg instanceof Http2DataFrame data) {
@@ -656,11 +827,17 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
         call.responseTee.add(frame.content());
       }
       Http2FrameStream upstreamStream = call.upstreamStream;
+      call.toClientUnwritten++;
       client
           .write(
               new DefaultHttp2DataFrame(frame.content(), frame.isEndStream())
                   .stream(call.clientStream))
-          .addListener(f -> returnWindow(channel, upstreamStream, bytes));
+          .addListener(
+              f -> {
+                call.toClientUnwritten--;
+                call.lastActiveNanos = System.nanoTime();
+                returnWindow(channel, upstreamStream, bytes);
+              });
       if (frame.isEndStream()) {
         complete(call, "");
       }

@@ -81,7 +81,13 @@ public final class ProxyServer implements AutoCloseable {
     ProxyConnection.Shared shared =
         new ProxyConnection.Shared(settings, tap, observer, inFlight, tracer);
     H2cProxyConnection.Shared h2 =
-        new H2cProxyConnection.Shared(h2c, settings.connectTimeout(), observer, inFlight);
+        new H2cProxyConnection.Shared(
+            h2c,
+            settings.connectTimeout(),
+            settings.upstreamReadTimeout(),
+            settings.clientIdleTimeout(),
+            observer,
+            inFlight);
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)
