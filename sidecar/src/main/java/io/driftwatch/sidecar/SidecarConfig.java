@@ -151,13 +151,18 @@ public record SidecarConfig(
           new Key(
               "upstream.read.timeout.ms",
               "60000",
-              "Longest silence of the model server between two reads; then 504."),
+              "Longest silence of the model server between two reads; then 504 (gRPC: per stream, then"
+                  + " `DEADLINE_EXCEEDED`, or a reset once the response began)."),
           new Key(
               "client.read.timeout.ms",
               "60000",
-              "Time for a request head, or between two reads of a body; then 408."),
+              "Time for a request head, or between two reads of a body; then 408. For h2c (gRPC):"
+                  + " time for the HTTP/2 preface."),
           new Key(
-              "client.idle.timeout.ms", "75000", "Kept-alive client connection idle; then closed."),
+              "client.idle.timeout.ms",
+              "75000",
+              "Kept-alive client connection idle; then closed (gRPC: an h2c connection with no open"
+                  + " stream, closed with a GOAWAY)."),
           new Key(
               "upstream.grpc",
               "",
