@@ -46,7 +46,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -115,8 +114,8 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
   private Channel client;
   private Upstream upstream;
   private boolean closed;
-  private ScheduledFuture<?> timer;
-  private long timerDueNanos;
+  private final ConnectionTimer timer =
+      new ConnectionTimer(() -> !closed, now -> client.isActive() ? checkTimeouts(now) : 0);
 
   /** Since when the connection has had no call; meaningful while {@link #calls} is empty. */
   private long idleSinceNanos;
@@ -192,9 +191,10 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     client = ctx.channel();
+    timer.start(client.eventLoop());
     growConnectionWindow(client);
     idleSinceNanos = System.nanoTime();
-    checkBy(idleSinceNanos + shared.idleTimeout().toNanos());
+    timer.checkBy(idleSinceNanos + shared.idleTimeout().toNanos());
     ctx.fireChannelActive();
   }
 
@@ -229,10 +229,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    timer.cancel();
     for (Upstream u : new ArrayList<>(upstreams)) {
       u.releasePending();
       u.channel.close();
@@ -267,7 +264,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
       call = begin(frame.stream(), frame.headers());
       calls.put(frame.stream(), call);
       shared.inFlight().incrementAndGet();
-      checkBy(call.startNanos + shared.upstreamReadTimeout().toNanos());
+      timer.checkBy(call.startNanos + shared.upstreamReadTimeout().toNanos());
     } else {
       call.lastActiveNanos = System.nanoTime();
     }
@@ -576,41 +573,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
   private void noteIdle() {
     if (calls.isEmpty() && !closed) {
       idleSinceNanos = System.nanoTime();
-      checkBy(idleSinceNanos + shared.idleTimeout().toNanos());
-    }
-  }
-
-  /**
-   * Makes sure the timeouts are checked by {@code dueNanos} (a {@link System#nanoTime()}). Activity
-   * only moves deadlines later, so a timer that fires early just checks again.
-   */
-  private void checkBy(long dueNanos) {
-    if (closed || client == null) {
-      return;
-    }
-    if (timer != null) {
-      if (timerDueNanos - dueNanos <= 0) {
-        return;
-      }
-      timer.cancel(false);
-    }
-    timerDueNanos = dueNanos;
-    timer =
-        client
-            .eventLoop()
-            .schedule(
-                this::onTimer, Math.max(0, dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-  }
-
-  private void onTimer() {
-    timer = null;
-    if (closed || !client.isActive()) {
-      return;
-    }
-    long now = System.nanoTime();
-    long next = checkTimeouts(now);
-    if (next > 0) {
-      checkBy(now + next);
+      timer.checkBy(idleSinceNanos + shared.idleTimeout().toNanos());
     }
   }
 

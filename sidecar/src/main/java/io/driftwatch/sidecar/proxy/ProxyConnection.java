@@ -29,7 +29,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -131,8 +130,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private long idleSinceNanos;
   private long lastClientReadNanos;
   private long lastUpstreamReadNanos;
-  private ScheduledFuture<?> timer;
-  private long timerDueNanos;
+  private final ConnectionTimer timer = new ConnectionTimer(() -> !closed, this::checkTimeouts);
 
   ProxyConnection(Shared shared) {
     this.shared = shared;
@@ -208,8 +206,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     client = ch;
+    timer.start(ch.eventLoop());
     idleSinceNanos = System.nanoTime();
-    checkBy(idleSinceNanos + shared.settings().clientReadTimeout().toNanos());
+    timer.checkBy(idleSinceNanos + shared.settings().clientReadTimeout().toNanos());
   }
 
   @Override
@@ -231,7 +230,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       exchanges.add(reading);
       shared.inFlight().incrementAndGet();
       updateAutoRead();
-      checkBy(now + shared.settings().clientReadTimeout().toNanos());
+      timer.checkBy(now + shared.settings().clientReadTimeout().toNanos());
     }
     InFlight ex = reading;
     if (ex == null) {
@@ -255,7 +254,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       ex.requestComplete = true;
       ex.requestCompleteNanos = now;
       reading = null;
-      checkBy(now + shared.settings().upstreamReadTimeout().toNanos());
+      timer.checkBy(now + shared.settings().upstreamReadTimeout().toNanos());
       answerFailures();
     }
   }
@@ -276,10 +275,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    timer.cancel();
     releasePending();
     if (upstream != null) {
       upstream.close();
@@ -600,7 +596,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
     if (exchanges.isEmpty() && !closed) {
       idleSinceNanos = System.nanoTime();
-      checkBy(idleSinceNanos + shared.settings().clientIdleTimeout().toNanos());
+      timer.checkBy(idleSinceNanos + shared.settings().clientIdleTimeout().toNanos());
     }
     updateAutoRead();
   }
@@ -796,37 +792,6 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     releasePending();
     if (ch != null) {
       ch.close();
-    }
-  }
-
-  /** Makes sure the timeouts are checked by {@code dueNanos} (a {@link System#nanoTime()}). */
-  private void checkBy(long dueNanos) {
-    if (closed || client == null) {
-      return;
-    }
-    if (timer != null) {
-      if (timerDueNanos - dueNanos <= 0) {
-        return;
-      }
-      timer.cancel(false);
-    }
-    timerDueNanos = dueNanos;
-    timer =
-        client
-            .eventLoop()
-            .schedule(
-                this::onTimer, Math.max(0, dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-  }
-
-  private void onTimer() {
-    timer = null;
-    if (closed) {
-      return;
-    }
-    long now = System.nanoTime();
-    long next = checkTimeouts(now);
-    if (next > 0) {
-      checkBy(now + next);
     }
   }
 
