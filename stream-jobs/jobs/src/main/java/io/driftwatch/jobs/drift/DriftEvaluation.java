@@ -142,7 +142,7 @@ final class DriftEvaluation {
    * Evidently's options with the configured practical-significance gate (which the z-test's Cohen's
    * h meets at twice the value: {@link DriftOptions#gateFor}).
    */
-  static DriftOptions options(DriftConfig config, DriftMethod method) {
+  static DriftOptions options(DriftConfig config) {
     return DriftOptions.defaults().withMinEffectSize(config.minEffectSize());
   }
 
@@ -193,7 +193,7 @@ final class DriftEvaluation {
     DriftResult drift = null;
     if (c.count() >= config.minWindowRecords() && reference.count() > 0) {
       DriftMethod method = ProfileDrift.defaultMethod(reference, c);
-      DriftResult r = ProfileDrift.test(method, reference, c, options(config, method));
+      DriftResult r = ProfileDrift.test(method, reference, c, options(config));
       drift = r.isError() ? null : r;
     }
     return new ColumnVerdict(
