@@ -262,9 +262,10 @@ public final class SidecarServer implements AutoCloseable {
               pairer,
               tracing);
       LOG.info(
-          "sidecar: proxy on {}:{} → {}, admin on {}:{}, records to {} at {}",
+          "sidecar: proxy on {}:{} ({}) → {}, admin on {}:{}, records to {} at {}",
           config.listenHost(),
           server.port(),
+          proxy.transport(),
           config.upstream(),
           config.adminHost(),
           server.adminPort(),

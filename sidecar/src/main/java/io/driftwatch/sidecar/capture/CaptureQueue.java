@@ -1,7 +1,7 @@
 package io.driftwatch.sidecar.capture;
 
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -9,11 +9,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * so that a slow or absent Kafka cannot grow the sidecar's memory (the failure KServe's logger is
  * known for). {@link #offer} never blocks: when either bound would be exceeded it refuses and the
  * caller counts the exchange dropped.
+ *
+ * <p>The queue is lock-free and never wakes its consumer: an offer is a few atomic operations on
+ * the event loop, with no lock and no futex call, and the worker finds new exchanges when it next
+ * polls (see {@link CaptureWorker}, which polls on a short timer while idle). A blocking queue's
+ * signal costs a system call on the event loop and a context switch per request whenever the worker
+ * has caught up, which is most of the time below saturation.
  */
 public final class CaptureQueue {
   private final int maxExchanges;
   private final long maxBytes;
-  private final LinkedBlockingQueue<Exchange> queue;
+  private final ConcurrentLinkedQueue<Exchange> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger count = new AtomicInteger();
   private final AtomicLong bytes = new AtomicLong();
 
   /**
@@ -29,7 +36,6 @@ public final class CaptureQueue {
     }
     this.maxExchanges = maxExchanges;
     this.maxBytes = maxBytes;
-    this.queue = new LinkedBlockingQueue<>(maxExchanges);
   }
 
   /**
@@ -46,34 +52,31 @@ public final class CaptureQueue {
         return false;
       }
     } while (!bytes.compareAndSet(current, current + size));
-    if (!queue.offer(exchange)) {
-      bytes.addAndGet(-size);
-      return false;
-    }
+    int n;
+    do {
+      n = count.get();
+      if (n >= maxExchanges) {
+        bytes.addAndGet(-size);
+        return false;
+      }
+    } while (!count.compareAndSet(n, n + 1));
+    queue.offer(exchange);
     return true;
-  }
-
-  /** Takes the oldest exchange, waiting up to {@code timeout}; null when none came. */
-  public Exchange poll(long timeout, TimeUnit unit) throws InterruptedException {
-    Exchange e = queue.poll(timeout, unit);
-    if (e != null) {
-      bytes.addAndGet(-e.sizeBytes());
-    }
-    return e;
   }
 
   /** Takes the oldest exchange without waiting; null when empty. */
   public Exchange poll() {
     Exchange e = queue.poll();
     if (e != null) {
+      count.decrementAndGet();
       bytes.addAndGet(-e.sizeBytes());
     }
     return e;
   }
 
-  /** Exchanges waiting now. */
+  /** Exchanges waiting now (or being added or taken concurrently). */
   public int size() {
-    return queue.size();
+    return Math.max(0, count.get());
   }
 
   /** Bytes waiting now (or being added by a concurrent offer); never above {@link #maxBytes()}. */

@@ -4,6 +4,7 @@ import io.driftwatch.schema.v1.PredictionRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,16 @@ public final class CaptureWorker implements AutoCloseable {
   private final Thread thread;
   private final ThrottledLog throttled = new ThrottledLog(LOG, 60, TimeUnit.SECONDS);
   private final RecordSink.Outcome outcome;
+
+  /** The pause after the queue is first found empty. */
+  private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /**
+   * The longest pause: it bounds how long a captured exchange waits after an idle spell (the
+   * producer's {@code linger.ms} adds 20 ms anyway) and how fast the queue may fill meanwhile.
+   */
+  private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   private volatile boolean running = true;
   private volatile long drainDeadlineNanos = Long.MAX_VALUE;
   private boolean closed;
@@ -44,20 +55,27 @@ public final class CaptureWorker implements AutoCloseable {
   }
 
   private void run() {
-    try {
-      while (running) {
-        Exchange exchange = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (exchange != null) {
-          process(exchange);
-        }
-      }
-      // Closing: keep delivering what is queued until the drain deadline.
-      Exchange exchange;
-      while (System.nanoTime() < drainDeadlineNanos && (exchange = queue.poll()) != null) {
+    long idlePark = MIN_IDLE_PARK_NANOS;
+    while (running) {
+      Exchange exchange = queue.poll();
+      if (exchange != null) {
         process(exchange);
+        idlePark = MIN_IDLE_PARK_NANOS;
+        continue;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      // Nobody signals this thread (see CaptureQueue): it looks again after a pause that grows
+      // while the queue stays empty, so an idle sidecar wakes ~20 times a second and a busy one
+      // takes whatever arrived during a millisecond in one go.
+      LockSupport.parkNanos(this, idlePark);
+      idlePark = Math.min(idlePark * 2, MAX_IDLE_PARK_NANOS);
+      if (Thread.interrupted()) {
+        return; // close() gave up waiting; it counts what is left
+      }
+    }
+    // Closing: keep delivering what is queued until the drain deadline.
+    Exchange exchange;
+    while (System.nanoTime() < drainDeadlineNanos && (exchange = queue.poll()) != null) {
+      process(exchange);
     }
   }
 
@@ -97,6 +115,7 @@ public final class CaptureWorker implements AutoCloseable {
     long start = System.nanoTime();
     drainDeadlineNanos = start + timeout.toNanos() / 2;
     running = false;
+    LockSupport.unpark(thread);
     try {
       thread.join(Math.max(1, timeout.toMillis() / 2 + 100));
     } catch (InterruptedException e) {

@@ -36,7 +36,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -352,7 +351,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     return ex;
   }
 
-  /** The id from the first usable id header, else a new UUID. */
+  /** The id from the first usable id header, else a new one ({@link PredictionIds}). */
   static String predictionId(HttpHeaders headers) {
     for (String name : ID_HEADERS) {
       String value = headers.get(name);
@@ -360,7 +359,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
         return value.trim();
       }
     }
-    return UUID.randomUUID().toString();
+    return PredictionIds.next();
   }
 
   private static boolean isUsableId(String id) {
@@ -526,7 +525,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
     InFlight ex =
         new InFlight(
-            UUID.randomUUID().toString(),
+            PredictionIds.next(),
             request.method().name(),
             "",
             HttpVersion.HTTP_1_1,

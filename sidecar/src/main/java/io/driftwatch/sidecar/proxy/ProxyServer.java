@@ -8,14 +8,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,18 +30,26 @@ public final class ProxyServer implements AutoCloseable {
   private final Channel serverChannel;
   private final ChannelGroup clients;
   private final AtomicInteger inFlight;
+  private final Transport transport;
 
   private ProxyServer(
+      Transport transport,
       EventLoopGroup boss,
       EventLoopGroup workers,
       Channel serverChannel,
       ChannelGroup clients,
       AtomicInteger inFlight) {
+    this.transport = transport;
     this.boss = boss;
     this.workers = workers;
     this.serverChannel = serverChannel;
     this.clients = clients;
     this.inFlight = inFlight;
+  }
+
+  /** The socket transport serving the proxy: {@code epoll} or {@code nio}. */
+  public String transport() {
+    return transport.name().toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -72,9 +78,9 @@ public final class ProxyServer implements AutoCloseable {
       ProxyObserver observer,
       ExchangeTracer tracer,
       H2cRoute h2c) {
-    EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("driftwatch-accept"));
-    EventLoopGroup workers =
-        new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("driftwatch-proxy"));
+    Transport transport = Transport.best();
+    EventLoopGroup boss = transport.group(1, "driftwatch-accept");
+    EventLoopGroup workers = transport.group(settings.ioThreads(), "driftwatch-proxy");
     ChannelGroup clients =
         new DefaultChannelGroup("driftwatch-clients", GlobalEventExecutor.INSTANCE);
     AtomicInteger inFlight = new AtomicInteger();
@@ -91,7 +97,7 @@ public final class ProxyServer implements AutoCloseable {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
+            .channel(transport.serverChannel)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
@@ -112,7 +118,7 @@ public final class ProxyServer implements AutoCloseable {
           b.bind(new InetSocketAddress(settings.listenHost(), settings.listenPort()))
               .syncUninterruptibly()
               .channel();
-      return new ProxyServer(boss, workers, server, clients, inFlight);
+      return new ProxyServer(transport, boss, workers, server, clients, inFlight);
     } catch (Exception e) {
       // Netty rethrows the bind failure (a checked BindException) without declaring it.
       boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
