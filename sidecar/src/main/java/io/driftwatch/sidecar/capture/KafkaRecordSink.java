@@ -14,6 +14,16 @@ public final class KafkaRecordSink implements RecordSink {
 
   private final KafkaSender sender;
 
+  // Used from the capture worker only (RecordSink#send has one caller), so no synchronization.
+  private final PredictionRecordWriter writer = new PredictionRecordWriter();
+
+  // The last key and what it was made of: a sidecar almost always serves one model version, so
+  // the key is the same for every record and need not be concatenated and encoded each time.
+  // Sharing one array between records is safe: Kafka only reads a key.
+  private String keyModel = "";
+  private String keyVersion = "";
+  private byte[] key = "/".getBytes(StandardCharsets.UTF_8);
+
   /**
    * @param bootstrapServers the brokers, {@code host:port[,host:port…]}
    * @param topic the topic to produce to
@@ -32,9 +42,17 @@ public final class KafkaRecordSink implements RecordSink {
 
   @Override
   public void send(PredictionRecord record, Outcome outcome) {
-    byte[] key =
-        (record.getModel() + "/" + record.getModelVersion()).getBytes(StandardCharsets.UTF_8);
-    sender.send(key, record.toByteArray(), outcome);
+    sender.send(key(record.getModel(), record.getModelVersion()), writer.encode(record), outcome);
+  }
+
+  /** {@code model/version} in UTF-8, from the cache when it is the last record's. */
+  private byte[] key(String model, String version) {
+    if (!model.equals(keyModel) || !version.equals(keyVersion)) {
+      key = (model + "/" + version).getBytes(StandardCharsets.UTF_8);
+      keyModel = model;
+      keyVersion = version;
+    }
+    return key;
   }
 
   @Override
