@@ -1,6 +1,7 @@
 package io.driftwatch.sidecar;
 
 import com.fasterxml.jackson.core.JsonPointer;
+import io.driftwatch.sidecar.capture.CapturePriority;
 import io.driftwatch.sidecar.tracing.OtlpSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -40,6 +41,8 @@ import java.util.regex.Pattern;
  *     records of longer bodies are marked truncated. Memory: up to twice this per in-flight request
  * @param captureQueueRecords the most captured exchanges waiting for the capture worker
  * @param captureQueueBytes the most bytes those exchanges may hold
+ * @param capturePriority how the capture worker competes with the proxy for CPU: {@code IDLE}
+ *     (Linux {@code SCHED_IDLE}) takes only what the proxy leaves, see {@link CapturePriority}
  * @param samplingRate the fraction of successful predictions captured, by prediction id hash;
  *     errors (status ≥ 400) are always captured
  * @param upstreamConnectTimeout how long a connect to the model server may take before a 502
@@ -91,6 +94,7 @@ public record SidecarConfig(
     int maxCaptureBytes,
     int captureQueueRecords,
     long captureQueueBytes,
+    CapturePriority capturePriority,
     double samplingRate,
     Duration upstreamConnectTimeout,
     Duration upstreamReadTimeout,
@@ -146,6 +150,11 @@ public record SidecarConfig(
           new Key("capture.max.bytes", "65536", "Bytes of each body copied; more is truncated."),
           new Key("capture.queue.records", "10000", "Captured exchanges that may wait."),
           new Key("capture.queue.bytes", "67108864", "Bytes captured exchanges may hold."),
+          new Key(
+              "capture.cpu.priority",
+              "idle",
+              "`idle`: capture (and its Kafka producer) runs on CPU the proxy leaves (Linux"
+                  + " `SCHED_IDLE`); `normal`: shares the CPU with the proxy."),
           new Key("sampling.rate", "1.0", "Fraction of successes captured; errors always are."),
           new Key("upstream.connect.timeout.ms", "2000", "Connect timeout to the model server."),
           new Key(
@@ -244,6 +253,9 @@ public record SidecarConfig(
           "captureQueueBytes",
           captureQueueBytes,
           ">= " + oneExchange + ", room for one exchange of 2 x maxCaptureBytes + 512");
+    }
+    if (capturePriority == null) {
+      throw invalid("capturePriority", null, String.join(", ", CapturePriority.VALUES));
     }
     if (!(samplingRate >= 0.0 && samplingRate <= 1.0)) {
       throw invalid("samplingRate", samplingRate, "0 <= rate <= 1");
@@ -654,6 +666,7 @@ public record SidecarConfig(
     private int maxCaptureBytes = 64 * 1024;
     private int captureQueueRecords = 10_000;
     private long captureQueueBytes = 64L * 1024 * 1024;
+    private CapturePriority capturePriority = CapturePriority.IDLE;
     private double samplingRate = 1.0;
     private Duration upstreamConnectTimeout = Duration.ofSeconds(2);
     private Duration upstreamReadTimeout = Duration.ofSeconds(60);
@@ -694,6 +707,7 @@ public record SidecarConfig(
       maxCaptureBytes = c.maxCaptureBytes;
       captureQueueRecords = c.captureQueueRecords;
       captureQueueBytes = c.captureQueueBytes;
+      capturePriority = c.capturePriority;
       samplingRate = c.samplingRate;
       upstreamConnectTimeout = c.upstreamConnectTimeout;
       upstreamReadTimeout = c.upstreamReadTimeout;
@@ -808,6 +822,12 @@ public record SidecarConfig(
 
     public Builder captureQueueBytes(long v) {
       captureQueueBytes = v;
+      return this;
+    }
+
+    /** How the capture worker competes with the proxy for CPU ({@link CapturePriority}). */
+    public Builder capturePriority(CapturePriority v) {
+      capturePriority = v;
       return this;
     }
 
@@ -959,6 +979,7 @@ public record SidecarConfig(
         case "capture.max.bytes" -> maxCaptureBytes(toInt(key, v));
         case "capture.queue.records" -> captureQueueRecords(toInt(key, v));
         case "capture.queue.bytes" -> captureQueueBytes(toLong(key, v));
+        case "capture.cpu.priority" -> capturePriority(toPriority(key, v));
         case "sampling.rate" -> samplingRate(toDouble(key, v));
         case "upstream.connect.timeout.ms" -> upstreamConnectTimeout(toMillis(key, v));
         case "upstream.read.timeout.ms" -> upstreamReadTimeout(toMillis(key, v));
@@ -1009,6 +1030,7 @@ public record SidecarConfig(
           maxCaptureBytes,
           captureQueueRecords,
           captureQueueBytes,
+          capturePriority,
           samplingRate,
           upstreamConnectTimeout,
           upstreamReadTimeout,
@@ -1040,6 +1062,14 @@ public record SidecarConfig(
         names.add(k.name());
       }
       return names;
+    }
+
+    private static CapturePriority toPriority(String key, String v) {
+      CapturePriority p = CapturePriority.parse(v);
+      if (p == null) {
+        throw invalid(key, v, String.join(", ", CapturePriority.VALUES));
+      }
+      return p;
     }
 
     private static int toInt(String key, String v) {

@@ -165,7 +165,8 @@ public final class SidecarServer implements AutoCloseable {
                 new Redaction(
                     config.redactFields(), config.hashFields(), config.hashSalt().value())),
             sink,
-            stats);
+            stats,
+            config.capturePriority());
     PrometheusRegistry registry = new PrometheusRegistry();
     SidecarMetrics metrics = new SidecarMetrics(registry, stats, queue);
     Sampler sampler = new Sampler(config.samplingRate());

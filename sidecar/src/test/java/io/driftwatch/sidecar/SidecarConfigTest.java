@@ -3,6 +3,7 @@ package io.driftwatch.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.driftwatch.sidecar.capture.CapturePriority;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
@@ -25,6 +26,7 @@ class SidecarConfigTest {
     assertThat(c.maxCaptureBytes()).isEqualTo(64 * 1024);
     assertThat(c.captureQueueRecords()).isEqualTo(10_000);
     assertThat(c.captureQueueBytes()).isEqualTo(64L * 1024 * 1024);
+    assertThat(c.capturePriority()).isEqualTo(CapturePriority.IDLE);
     assertThat(c.samplingRate()).isEqualTo(1.0);
     assertThat(c.readinessProbeInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.producerOverrides()).isEmpty();
@@ -103,6 +105,14 @@ class SidecarConfigTest {
         .hasMessage(
             "captureQueueBytes: 100 (expected: >= 2560, room for one exchange of 2 x"
                 + " maxCaptureBytes + 512)");
+    assertThatThrownBy(
+            () -> SidecarConfig.fromProperties(Map.of("capture.cpu.priority", "realtime")))
+        .hasMessage("capture.cpu.priority: realtime (expected: idle, normal)");
+    assertThat(
+            SidecarConfig.fromEnvironment(
+                    Map.of("DRIFTWATCH_SIDECAR_CAPTURE_CPU_PRIORITY", "normal"))
+                .capturePriority())
+        .isEqualTo(CapturePriority.NORMAL);
     assertThatThrownBy(
             () -> SidecarConfig.builder().producerOverride("bootstrap.servers", "x:1").build())
         .hasMessageStartingWith("producerOverrides: bootstrap.servers (expected: none of");

@@ -7,6 +7,7 @@ import io.driftwatch.embedded.testing.KafkaFixture;
 import io.driftwatch.schema.Records;
 import io.driftwatch.schema.v1.PredictionRecord;
 import io.driftwatch.sidecar.capture.DropReason;
+import io.driftwatch.sidecar.capture.SchedPolicy;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -111,6 +112,11 @@ class SidecarKafkaIT {
       SidecarStats s = sidecar.stats();
       assertThat(s.captured()).isEqualTo(expected);
       assertThat(s.dropped()).isZero();
+      if (SchedPolicy.available()) {
+        // capture.cpu.priority=idle (the default): the producer's network thread, started by the
+        // capture worker, inherited its SCHED_IDLE class. /proc names threads by 15 characters.
+        assertThat(SchedPolicy.ofThreadsNamed("kafka-producer-")).contains(SchedPolicy.IDLE);
+      }
 
       Map<String, PredictionRecord> records = read(topic, expected);
       assertThat(records).hasSize(expected);

@@ -24,6 +24,7 @@ public final class CaptureWorker implements AutoCloseable {
   private final Thread thread;
   private final ThrottledLog throttled = new ThrottledLog(LOG, 60, TimeUnit.SECONDS);
   private final RecordSink.Outcome outcome;
+  private final CapturePriority priority;
 
   /** The pause after the queue is first found empty. */
   private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -38,8 +39,23 @@ public final class CaptureWorker implements AutoCloseable {
   private volatile long drainDeadlineNanos = Long.MAX_VALUE;
   private boolean closed;
 
+  /** A worker at normal CPU priority. */
   public CaptureWorker(
       CaptureQueue queue, RecordAssembler assembler, RecordSink sink, CaptureStats stats) {
+    this(queue, assembler, sink, stats, CapturePriority.NORMAL);
+  }
+
+  /**
+   * @param priority how the worker thread, and the threads it starts (the Kafka producer's),
+   *     compete with the proxy for CPU
+   */
+  public CaptureWorker(
+      CaptureQueue queue,
+      RecordAssembler assembler,
+      RecordSink sink,
+      CaptureStats stats,
+      CapturePriority priority) {
+    this.priority = priority;
     this.queue = queue;
     this.assembler = assembler;
     this.sink = sink;
@@ -55,6 +71,15 @@ public final class CaptureWorker implements AutoCloseable {
   }
 
   private void run() {
+    String notApplied = priority.applyToCurrentThread();
+    if (notApplied != null) {
+      LOG.warn(
+          "capture: the worker runs at normal CPU priority, not {}: {}",
+          priority.value(),
+          notApplied);
+    } else if (priority == CapturePriority.IDLE) {
+      LOG.info("capture: the worker runs at idle CPU priority (SCHED_IDLE); the proxy comes first");
+    }
     long idlePark = MIN_IDLE_PARK_NANOS;
     while (running) {
       Exchange exchange = queue.poll();

@@ -2,11 +2,13 @@ package io.driftwatch.sidecar.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.driftwatch.schema.v1.PredictionRecord;
 import io.driftwatch.schema.v1.Protocol;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,32 @@ class CaptureWorkerTest {
     assertThat(stats.dropped()).isZero();
     assertThat(stats.inFlight()).isZero();
     assertThat(sink.closed()).isTrue();
+  }
+
+  @Test
+  void anIdleWorkerSendsFromASchedIdleThread() {
+    assumeTrue(SchedPolicy.available(), "Linux only");
+    CaptureStats stats = new CaptureStats();
+    CaptureQueue queue = new CaptureQueue(100, 1 << 20);
+    List<Integer> policies = new CopyOnWriteArrayList<>();
+    RecordSink probe =
+        new RecordSink() {
+          @Override
+          public void send(PredictionRecord record, Outcome outcome) {
+            policies.add(SchedPolicy.ofCurrentThread());
+            outcome.sent();
+          }
+
+          @Override
+          public void close(Duration timeout) {}
+        };
+    CaptureWorker worker =
+        new CaptureWorker(queue, new RecordAssembler("", ""), probe, stats, CapturePriority.IDLE);
+    worker.start();
+    queue.offer(twoRows());
+    await().atMost(Duration.ofSeconds(10)).until(() -> stats.sent() == 2);
+    worker.close(Duration.ofSeconds(1));
+    assertThat(policies).containsExactly(SchedPolicy.IDLE, SchedPolicy.IDLE);
   }
 
   @Test
