@@ -9,6 +9,8 @@
 # latency from each request's due time) and (2) at saturation (wrk, 2 threads, 32 connections).
 # Rounds are interleaved and the target order rotates, because this machine is noisy; medians
 # are reported with the spread (min..max) across rounds.
+# The sidecar's capture worker takes only CPU its proxy leaves (capture.cpu.priority=idle): what
+# it could not keep up with is shed, counted, and reported per phase as the share captured.
 # Last line: sidecar_vs_nginx added_p99_ratio=X throughput_ratio=Y
 #   X = added p99 of the sidecar / added p99 of nginx at the fixed rate (lower is better)
 #   Y = saturation throughput of the sidecar / that of nginx (higher is better)
@@ -91,6 +93,13 @@ wrk.headers["Content-Type"] = "application/json"
 local f = io.open("$work/body.json"); wrk.body = f:read("*a"); f:close()
 LUA
 client="$here/FixedRateClient.java"
+# Exchanges the sidecar shed so far: its capture worker runs only on CPU the proxy leaves
+# (capture.cpu.priority=idle), so under saturation its bounded queue fills and what overflows is
+# counted dropped with reason queue_full. Each phase reports its share, beside its requests.
+shed() {
+  curl -s "http://127.0.0.1:$SIDECAR_ADMIN/metrics" |
+    awk '/^driftwatch_sidecar_records_dropped_total\{reason="queue_full"\}/ {v = $2} END {printf "%d", v + 0}'
+}
 
 # JIT warm-up of every path, not measured.
 for t in direct nginx sidecar; do wrk -t2 -c16 -d3s -s "$work/post.lua" "$(url $t)" >/dev/null; done
@@ -100,16 +109,22 @@ targets=(direct nginx sidecar)
 for round in $(seq "$ROUNDS"); do
   order=("${targets[@]:$((round % 3))}" "${targets[@]:0:$((round % 3))}")
   for t in "${order[@]}"; do
+    before=$(shed)
     line=$(java -Xmx256m "$client" "$(url $t)" "$work/body.json" "$RATE" "$SECONDS_PER_RUN" "$WARMUP" 16)
+    [ "$t" = sidecar ] && line="$line shed=$(($(shed) - before))"
     echo "round $round $t fixed-rate $RATE/s: $line"
     echo "$round $t fixed $line" >>"$work/results"
   done
   for t in "${order[@]}"; do
+    before=$(shed)
     out=$(wrk -t2 -c32 -d"${SAT_SECONDS}s" --latency -s "$work/post.lua" "$(url $t)")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    reqs=$(awk '/requests in/ {print $1}' <<<"$out")
     errs=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); errs=${errs:-0}
-    echo "round $round $t saturation: requests/s=$rps non2xx=$errs"
-    echo "$round $t sat rps=$rps" >>"$work/results"
+    extra=""
+    [ "$t" = sidecar ] && extra=" requests=$reqs shed=$(($(shed) - before))"
+    echo "round $round $t saturation: requests/s=$rps non2xx=$errs$extra"
+    echo "$round $t sat rps=$rps$extra" >>"$work/results"
   done
 done
 
@@ -122,7 +137,9 @@ function median(arr, n,   i, j, t, s) { for (i = 1; i <= n; i++) s[i] = arr[i]; 
 function mn(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] < m) m = arr[i]; return m }
 function mx(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] > m) m = arr[i]; return m }
 $3 == "fixed" { p50[$1, $2] = val($0, "p50_us"); p99[$1, $2] = val($0, "p99_us"); rounds[$1] = 1 }
+$3 == "fixed" && $2 == "sidecar" { fixedReq += val($0, "sent"); fixedShed += val($0, "shed") }
 $3 == "sat" { rps[$1, $2] = val($0, "rps") }
+$3 == "sat" && $2 == "sidecar" { satReq += val($0, "requests"); satShed += val($0, "shed") }
 END {
   n = 0; for (r in rounds) n++
   for (ti = 1; ti <= 2; ti++) {
@@ -133,6 +150,8 @@ END {
   }
   for (r = 1; r <= n; r++) dthr[r] = rps[r, "direct"] + 0
   printf "direct   saturation %9.0f req/s (median of %d rounds)\n", median(dthr, n), n
+  # One record per request here (one row each): the share captured is the share not shed.
+  printf "sidecar  captured at the fixed rate %.1f%% (%d of %d shed), at saturation %.1f%% (%d of %d shed)\n", fixedReq ? 100 * (1 - fixedShed / fixedReq) : 0, fixedShed, fixedReq, satReq ? 100 * (1 - satShed / satReq) : 0, satShed, satReq
   x = m99["nginx"] > 0 ? m99["sidecar"] / m99["nginx"] : 0
   y = mthr["nginx"] > 0 ? mthr["sidecar"] / mthr["nginx"] : 0
   printf "sidecar_vs_nginx added_p99_ratio=%.2f throughput_ratio=%.2f\n", x, y

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
       "",
       "Every option is also an environment variable DRIFTWATCH_SIDECAR_<KEY> (key upper-cased,",
       "dots as underscores, e.g. DRIFTWATCH_SIDECAR_KAFKA_BOOTSTRAP_SERVERS); options win.",
-      "All keys, with defaults: docs/config.md."
+      "All keys, with defaults: docs/operations.md."
     })
 final class SidecarCommand implements Callable<Integer> {
   @Option(names = "--upstream", description = "The model server, http://host:port.")

@@ -135,7 +135,7 @@ public record SidecarConfig(
   /** The prefix of environment variables, e.g. {@code DRIFTWATCH_SIDECAR_LISTEN_PORT}. */
   public static final String ENV_PREFIX = "DRIFTWATCH_SIDECAR_";
 
-  /** Every key, with its default and meaning: the source of docs/config.md. */
+  /** Every key, with its default and meaning: the source of the table in docs/operations.md. */
   public static final List<Key> KEYS =
       List.of(
           new Key("upstream", "http://127.0.0.1:8080", "The model server, http://host:port."),
