@@ -53,6 +53,10 @@ import java.util.regex.Pattern;
  * @param clientReadTimeout the longest a client may take to send a request head on a new
  *     connection, or leave between two reads of a request body (nginx {@code
  *     client_header_timeout}, {@code client_body_timeout}); then a 408, or the connection closed
+ * @param clientSendTimeout the longest a client may take nothing of a response the proxy holds for
+ *     it (nginx {@code send_timeout}): the proxy stops reading the model while a client does not
+ *     read, so without it a client that never reads would hold both connections for ever; then both
+ *     are closed
  * @param clientIdleTimeout how long a kept-alive client connection may wait, without a request in
  *     flight, for the next one before it is closed (nginx {@code keepalive_timeout})
  * @param readinessProbeInterval how often {@code GET /v2/health/ready} is asked of the model
@@ -99,6 +103,7 @@ public record SidecarConfig(
     Duration upstreamConnectTimeout,
     Duration upstreamReadTimeout,
     Duration clientReadTimeout,
+    Duration clientSendTimeout,
     Duration clientIdleTimeout,
     Duration readinessProbeInterval,
     Duration shutdownTimeout,
@@ -167,6 +172,11 @@ public record SidecarConfig(
               "60000",
               "Time for a request head, or between two reads of a body; then 408. For h2c (gRPC):"
                   + " time for the HTTP/2 preface."),
+          new Key(
+              "client.send.timeout.ms",
+              "60000",
+              "Longest a client may take none of a response the proxy holds for it; then both"
+                  + " connections close (HTTP/1.1)."),
           new Key(
               "client.idle.timeout.ms",
               "75000",
@@ -267,6 +277,7 @@ public record SidecarConfig(
     }
     checkPositive("upstreamReadTimeout", upstreamReadTimeout);
     checkPositive("clientReadTimeout", clientReadTimeout);
+    checkPositive("clientSendTimeout", clientSendTimeout);
     checkPositive("clientIdleTimeout", clientIdleTimeout);
     if (readinessProbeInterval == null || readinessProbeInterval.isNegative()) {
       throw invalid("readinessProbeInterval", readinessProbeInterval, ">= 0; 0 turns it off");
@@ -671,6 +682,7 @@ public record SidecarConfig(
     private Duration upstreamConnectTimeout = Duration.ofSeconds(2);
     private Duration upstreamReadTimeout = Duration.ofSeconds(60);
     private Duration clientReadTimeout = Duration.ofSeconds(60);
+    private Duration clientSendTimeout = Duration.ofSeconds(60);
     private Duration clientIdleTimeout = Duration.ofSeconds(75);
     private Duration readinessProbeInterval = Duration.ofSeconds(5);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
@@ -712,6 +724,7 @@ public record SidecarConfig(
       upstreamConnectTimeout = c.upstreamConnectTimeout;
       upstreamReadTimeout = c.upstreamReadTimeout;
       clientReadTimeout = c.clientReadTimeout;
+      clientSendTimeout = c.clientSendTimeout;
       clientIdleTimeout = c.clientIdleTimeout;
       readinessProbeInterval = c.readinessProbeInterval;
       shutdownTimeout = c.shutdownTimeout;
@@ -851,6 +864,12 @@ public record SidecarConfig(
       return this;
     }
 
+    /** How long a client may take nothing of a response held for it (nginx send_timeout). */
+    public Builder clientSendTimeout(Duration v) {
+      clientSendTimeout = v;
+      return this;
+    }
+
     public Builder clientIdleTimeout(Duration v) {
       clientIdleTimeout = v;
       return this;
@@ -984,6 +1003,7 @@ public record SidecarConfig(
         case "upstream.connect.timeout.ms" -> upstreamConnectTimeout(toMillis(key, v));
         case "upstream.read.timeout.ms" -> upstreamReadTimeout(toMillis(key, v));
         case "client.read.timeout.ms" -> clientReadTimeout(toMillis(key, v));
+        case "client.send.timeout.ms" -> clientSendTimeout(toMillis(key, v));
         case "client.idle.timeout.ms" -> clientIdleTimeout(toMillis(key, v));
         case "readiness.probe.interval.ms" -> readinessProbeInterval(toMillis(key, v));
         case "shutdown.timeout.ms" -> shutdownTimeout(toMillis(key, v));
@@ -1035,6 +1055,7 @@ public record SidecarConfig(
           upstreamConnectTimeout,
           upstreamReadTimeout,
           clientReadTimeout,
+          clientSendTimeout,
           clientIdleTimeout,
           readinessProbeInterval,
           shutdownTimeout,

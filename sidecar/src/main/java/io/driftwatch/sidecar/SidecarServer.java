@@ -216,6 +216,7 @@ public final class SidecarServer implements AutoCloseable {
                   threads,
                   config.upstreamReadTimeout(),
                   config.clientReadTimeout(),
+                  config.clientSendTimeout(),
                   config.clientIdleTimeout()),
               tap,
               metrics,

@@ -344,6 +344,46 @@ class HostileTrafficIT {
     }
   }
 
+  @Test
+  void aClientThatStopsReadingIsClosedAfterTheSendTimeoutAndTheModelReleased() throws Exception {
+    ListSink sink = new ListSink();
+    try (BulkServer bulk = bulkServer();
+        SidecarServer sidecar =
+            SidecarServer.start(
+                config(bulk.uri()).clientSendTimeout(Duration.ofMillis(1000)).build(), sink)) {
+      byte[] body = Http.infer("stalled", 1);
+      try (Socket s = connect(sidecar)) {
+        // A response far larger than every buffer on the way, which the client never reads: the
+        // proxy stops reading the model, and only the send timeout ends the standoff.
+        s.getOutputStream()
+            .write(ascii(post("/v2/models/bulk/infer", body, "x-bytes: 4000000000\r\n")));
+        s.getOutputStream().write(body);
+        long start = System.nanoTime();
+        PredictionRecord rec =
+            awaitRecord(sink, r -> r.getCaptureError().startsWith("client: took none"));
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(1_000_000_000L);
+        assertThat(rec.getStatusCode()).isEqualTo(200);
+        assertThat(rec.getCaptureError())
+            .isEqualTo("client: took none of the response for 1000 ms");
+        // What was buffered before the close can still be read; then the connection ends.
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[64 * 1024];
+        long read = 0;
+        try {
+          for (int n; (n = in.read(buf)) >= 0; ) {
+            read += n;
+          }
+        } catch (SocketException e) {
+          // reset: ended too
+        }
+        assertThat(read).isLessThan(4_000_000_000L);
+      }
+      HttpResponse<byte[]> after =
+          Http.post(Http.local(sidecar.port()), "/v2/models/digest/infer", body);
+      assertThat(after.statusCode()).isEqualTo(200);
+    }
+  }
+
   // 3. 100 MB each way.
 
   @Test

@@ -134,12 +134,15 @@ class SidecarConfigTest {
     assertThat(d.upstreamReadTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(d.clientReadTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(d.clientIdleTimeout()).isEqualTo(Duration.ofSeconds(75));
+    assertThat(d.clientSendTimeout()).isEqualTo(Duration.ofSeconds(60));
     SidecarConfig e =
         SidecarConfig.fromEnvironment(
             Map.of(
                 "DRIFTWATCH_SIDECAR_UPSTREAM_READ_TIMEOUT_MS", "300000",
                 "DRIFTWATCH_SIDECAR_CLIENT_READ_TIMEOUT_MS", "5000",
-                "DRIFTWATCH_SIDECAR_CLIENT_IDLE_TIMEOUT_MS", "1000"));
+                "DRIFTWATCH_SIDECAR_CLIENT_IDLE_TIMEOUT_MS", "1000",
+                "DRIFTWATCH_SIDECAR_CLIENT_SEND_TIMEOUT_MS", "2500"));
+    assertThat(e.clientSendTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(e.upstreamReadTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(e.clientReadTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(e.clientIdleTimeout()).isEqualTo(Duration.ofSeconds(1));

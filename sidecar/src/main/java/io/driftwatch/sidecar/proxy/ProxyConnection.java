@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -53,9 +54,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Timeouts, as nginx has them: a model silent for {@code upstreamReadTimeout} between two reads
  * while a response is due gets the client a 504 (or, once the response has begun, a closed
- * connection); a client that takes {@code clientReadTimeout} to send its first request head is
- * closed, one that stalls that long in a request body gets a 408; a kept-alive connection without a
- * request for {@code clientIdleTimeout} is closed. One timer per connection checks them all.
+ * connection); a client that takes none of a response the proxy holds for it during {@code
+ * clientSendTimeout} has both connections closed; a client that takes {@code clientReadTimeout} to
+ * send its first request head is closed, one that stalls that long in a request body gets a 408; a
+ * kept-alive connection without a request for {@code clientIdleTimeout} is closed. One timer per
+ * connection checks them all.
  *
  * <p>Malformed requests are never forwarded: the client gets a 400 (414 for a request line too
  * long, 431 for headers too large) in its turn and the connection closes. Exchanges cut short are
@@ -129,6 +132,14 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private long idleSinceNanos;
   private long lastClientReadNanos;
   private long lastUpstreamReadNanos;
+
+  /**
+   * While the client cannot take more (channel not writable): when that began or the client last
+   * took some of what waits for it, and how many bytes waited at the last look; -1 otherwise.
+   */
+  private long sendStalledSinceNanos;
+
+  private long pendingAtLastLook = -1;
   private final ConnectionTimer timer = new ConnectionTimer(() -> !closed, this::checkTimeouts);
 
   ProxyConnection(Shared shared) {
@@ -267,8 +278,21 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      pendingAtLastLook = -1;
+    } else if (pendingAtLastLook < 0 && !closed) {
+      sendStalledSinceNanos = System.nanoTime();
+      pendingAtLastLook = pendingToClient();
+      timer.checkBy(sendStalledSinceNanos + shared.settings().clientSendTimeout().toNanos());
+    }
     updateAutoRead();
     ctx.fireChannelWritabilityChanged();
+  }
+
+  /** Bytes written to the client channel that the socket has not taken yet. */
+  private long pendingToClient() {
+    ChannelOutboundBuffer out = client.unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
   @Override
@@ -801,6 +825,22 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private long checkTimeouts(long now) {
     ProxyServer.Settings s = shared.settings();
     long next = Math.min(s.clientReadTimeout().toNanos(), s.upstreamReadTimeout().toNanos());
+    if (pendingAtLastLook >= 0 && !client.isWritable()) {
+      // The model is not read while the client takes nothing: only this timeout ends that.
+      long pending = pendingToClient();
+      if (pending < pendingAtLastLook) {
+        sendStalledSinceNanos = now;
+      }
+      pendingAtLastLook = pending;
+      long left = s.clientSendTimeout().toNanos() - (now - sendStalledSinceNanos);
+      if (left <= 0) {
+        closeAll(
+            HttpResponseStatus.REQUEST_TIMEOUT.code(),
+            "client: took none of the response for " + s.clientSendTimeout().toMillis() + " ms");
+        return 0;
+      }
+      next = Math.min(next, left);
+    }
     InFlight head = exchanges.peek();
     if (head != null
         && head.requestComplete

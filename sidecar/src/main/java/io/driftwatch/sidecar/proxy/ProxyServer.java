@@ -188,6 +188,8 @@ public final class ProxyServer implements AutoCloseable {
    *     response is due; then a 504, or the connection closed when the response had begun
    * @param clientReadTimeout the longest a new connection may take to send its first request head,
    *     and the longest wait between two reads of a request body; then a 408 or a close
+   * @param clientSendTimeout the longest a client may take nothing of a response the proxy holds
+   *     for it (nginx {@code send_timeout}); then both connections close
    * @param clientIdleTimeout how long a kept-alive client connection may wait for its next request
    */
   public record Settings(
@@ -199,6 +201,7 @@ public final class ProxyServer implements AutoCloseable {
       int ioThreads,
       Duration upstreamReadTimeout,
       Duration clientReadTimeout,
+      Duration clientSendTimeout,
       Duration clientIdleTimeout) {
 
     /** The {@code Host} header value for requests that come without one (HTTP/1.0). */
