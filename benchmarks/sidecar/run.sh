@@ -23,6 +23,9 @@ RATE="${RATE:-1000}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
 WARMUP="${WARMUP:-2}"
 SAT_SECONDS="${SAT_SECONDS:-8}"
+# The sidecar's JVM as the injector runs it: a 512Mi container with -XX:MaxRAMPercentage=50, where
+# the JVM's ergonomics pick the serial collector (fewer than 1792 MB). Override to compare others.
+SIDECAR_JAVA_OPTS="${SIDECAR_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}"
 STUB_PORT=18001 NGINX_PORT=18002 SIDECAR_PORT=18003 SIDECAR_ADMIN=18004 BROKER_PORT=18092
 
 for tool in nginx wrk java; do
@@ -50,6 +53,7 @@ body = json.dumps({"id": "bench", "inputs": inputs}, separators=(",", ":"))
 open(sys.argv[1], "w").write(body)
 PY
 echo "request body: $(wc -c <"$work/body.json") bytes"
+echo "sidecar JVM options: $SIDECAR_JAVA_OPTS"
 
 response='{"model_name":"bench","model_version":"1","id":"bench","outputs":[{"name":"probability","shape":[1],"datatype":"FP32","data":[0.25]}]}'
 nginx_conf() { # name port workers server-body
@@ -79,7 +83,7 @@ java -version >/dev/null 2>&1
 pids+=($!)
 for _ in $(seq 60); do grep -q "ready at" "$work/broker.log" && break; sleep 1; done
 grep -q "ready at" "$work/broker.log" || { cat "$work/broker.log" >&2; echo "broker did not start" >&2; exit 3; }
-"$root/driftwatch" sidecar --upstream "http://127.0.0.1:$STUB_PORT" --listen "127.0.0.1:$SIDECAR_PORT" \
+DRIFTWATCH_JAVA_OPTS="$SIDECAR_JAVA_OPTS" "$root/driftwatch" sidecar --upstream "http://127.0.0.1:$STUB_PORT" --listen "127.0.0.1:$SIDECAR_PORT" \
   --admin-listen "127.0.0.1:$SIDECAR_ADMIN" --kafka "127.0.0.1:$BROKER_PORT" --set readiness.probe.interval.ms=0 \
   >"$work/sidecar.log" 2>&1 &
 pids+=($!)

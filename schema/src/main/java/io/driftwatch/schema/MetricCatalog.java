@@ -128,6 +128,15 @@ public enum MetricCatalog {
       List.of("reason"),
       "Prediction records given up, by reason (queue_full, kafka_error, kafka_timeout, shutdown,"
           + " ...). Inference is never affected."),
+  SIDECAR_RECORDS_UNREADABLE_TOTAL(
+      "driftwatch_sidecar_records_unreadable_total",
+      Kind.COUNTER,
+      Source.SIDECAR,
+      "records",
+      List.of("protocol"),
+      "Records of successful predictions whose bodies could not be fully read into features and"
+          + " outputs (each record's capture_error says why), by protocol: a wrong protocol,"
+          + " generic-json pointers that miss, or bodies over capture.max.bytes."),
   SIDECAR_CAPTURE_QUEUE_RECORDS(
       "driftwatch_sidecar_capture_queue_records",
       Kind.GAUGE,

@@ -546,6 +546,9 @@ class HostileTrafficIT {
       assertThat(rec.getCaptureError()).contains("response: malformed JSON");
       await().atMost(WAIT).until(() -> sidecar.stats().sent() == 1);
       assertThat(sidecar.stats().dropped()).isZero();
+      // Operators see it without reading records: a successful prediction that could not be read.
+      assertThat(metrics(sidecar))
+          .contains("driftwatch_sidecar_records_unreadable_total{protocol=\"kserve_v2_rest\"} 1.0");
       assertServesAfterwards(sidecar);
     }
   }

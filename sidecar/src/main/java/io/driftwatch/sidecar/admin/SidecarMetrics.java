@@ -35,6 +35,7 @@ public final class SidecarMetrics implements ProxyObserver {
   public static final String CAPTURED = "driftwatch_sidecar_records_captured_total";
   public static final String SENT = "driftwatch_sidecar_records_sent_total";
   public static final String DROPPED = "driftwatch_sidecar_records_dropped_total";
+  public static final String UNREADABLE = "driftwatch_sidecar_records_unreadable_total";
   public static final String QUEUE_RECORDS = "driftwatch_sidecar_capture_queue_records";
   public static final String QUEUE_BYTES = "driftwatch_sidecar_capture_queue_bytes";
   public static final String UPSTREAM_ERRORS = "driftwatch_sidecar_upstream_errors_total";
@@ -109,6 +110,14 @@ public final class SidecarMetrics implements ProxyObserver {
         .help("Prediction records captured but not delivered, by reason.")
         .labelNames("reason")
         .callback(cb -> stats.droppedByReason().forEach((r, n) -> cb.call(n, r)))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name(UNREADABLE)
+        .help(
+            "Records of successful predictions whose bodies could not be fully read into features"
+                + " and outputs (see each record's capture_error), by protocol.")
+        .labelNames("protocol")
+        .callback(cb -> stats.unreadableByProtocol().forEach((p, n) -> cb.call(n, p)))
         .register(registry);
     GaugeWithCallback.builder()
         .name(QUEUE_RECORDS)

@@ -21,6 +21,7 @@ public final class CaptureStats {
   private final LongAdder sent = new LongAdder();
   private final AtomicLong inFlight = new AtomicLong();
   private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> unreadable = new ConcurrentHashMap<>();
 
   public CaptureStats() {
     for (String reason : DropReason.ALL) {
@@ -48,6 +49,21 @@ public final class CaptureStats {
   void droppedFromSink(String reason) {
     inFlight.decrementAndGet();
     dropped(reason, 1);
+  }
+
+  /**
+   * Counts {@code n} records of a successful prediction whose bodies {@code protocol}'s parser
+   * could not fully read (the records say why in {@code capture_error}).
+   */
+  public void unreadable(String protocol, long n) {
+    unreadable.computeIfAbsent(protocol, p -> new LongAdder()).add(n);
+  }
+
+  /** Unreadable records by protocol, for those seen so far. */
+  public Map<String, Long> unreadableByProtocol() {
+    Map<String, Long> out = new TreeMap<>();
+    unreadable.forEach((p, n) -> out.put(p, n.sum()));
+    return out;
   }
 
   /** Counts {@code n} records dropped for {@code reason} (one of {@link DropReason}). */

@@ -107,7 +107,7 @@ public final class CaptureWorker implements AutoCloseable {
   private void process(Exchange exchange) {
     List<PredictionRecord> records;
     try {
-      records = assembler.toRecords(exchange);
+      records = assembler.toRecords(exchange, stats);
     } catch (RuntimeException e) {
       stats.captured(1);
       stats.dropped(DropReason.INTERNAL_ERROR, 1);

@@ -4,6 +4,7 @@ import io.driftwatch.schema.Records;
 import io.driftwatch.schema.v1.PredictionRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Turns an exchange into prediction records: asks the exchange's parser for the payload rows, then
@@ -44,7 +45,19 @@ public final class RecordAssembler {
 
   /** The records of one exchange; at least one. Never throws for bad payloads. */
   public List<PredictionRecord> toRecords(Exchange exchange) {
+    return toRecords(exchange, null);
+  }
+
+  /**
+   * The records of one exchange, as {@link #toRecords(Exchange)}; when {@code stats} is not null,
+   * the records of a successful prediction whose bodies the parser could not fully read are counted
+   * there as unreadable, by protocol.
+   */
+  public List<PredictionRecord> toRecords(Exchange exchange, CaptureStats stats) {
     ExchangeParser.Payload payload = exchange.parser().parse(exchange);
+    int grpcStatus = Math.max(0, KServeV2GrpcParser.grpcStatus(exchange.responseHeaders()));
+    boolean countUnreadable =
+        stats != null && !payload.errors().isEmpty() && exchange.status() < 400 && grpcStatus == 0;
     String model = firstNonEmpty(modelOverride, payload.model(), UNKNOWN_MODEL);
     String version = firstNonEmpty(versionOverride, payload.modelVersion(), "");
     List<String> errors = new ArrayList<>();
@@ -65,7 +78,7 @@ public final class RecordAssembler {
             .setTimestampMicros(exchange.startEpochMicros())
             .setLatencyMicros(exchange.latencyNanos() / 1_000)
             .setStatusCode(exchange.status())
-            .setGrpcStatus(Math.max(0, KServeV2GrpcParser.grpcStatus(exchange.responseHeaders())))
+            .setGrpcStatus(grpcStatus)
             .setTraceId(traceId(exchange.requestHeaders().get("traceparent")))
             .setSamplingWeight(exchange.samplingWeight())
             .setProtocol(exchange.parser().protocol())
@@ -73,7 +86,11 @@ public final class RecordAssembler {
             .setTruncated(exchange.requestTruncated() || exchange.responseIncomplete());
 
     List<ExchangeParser.Row> rows = payload.rows();
+    String protocol = exchange.parser().protocol().name().toLowerCase(Locale.ROOT);
     if (rows.isEmpty()) {
+      if (countUnreadable) {
+        stats.unreadable(protocol, 1);
+      }
       return List.of(base.setPredictionId(exchange.predictionId()).build());
     }
     List<PredictionRecord> out = new ArrayList<>(rows.size());
@@ -86,6 +103,9 @@ public final class RecordAssembler {
               .putAllFeatures(redaction.apply(row.features()))
               .putAllOutputs(redaction.apply(row.outputs()))
               .build());
+    }
+    if (countUnreadable) {
+      stats.unreadable(protocol, out.size());
     }
     return out;
   }

@@ -17,6 +17,27 @@ class RecordAssemblerTest {
           + "\"data\":[4,5,6]}]}";
 
   @Test
+  void unreadableBodiesOfSuccessfulPredictionsAreCountedByProtocol() {
+    CaptureStats stats = new CaptureStats();
+    RecordAssembler assembler = new RecordAssembler("", "");
+    // Readable: not counted.
+    assembler.toRecords(Exchanges.v2("/v2/models/iris/infer", BATCH, 200, OUT), stats);
+    assertThat(stats.unreadableByProtocol()).isEmpty();
+    // A response that is not JSON, for a batch of 3: each of the 3 records is unreadable.
+    List<PredictionRecord> records =
+        assembler.toRecords(Exchanges.v2("/v2/models/iris/infer", BATCH, 200, "<html>"), stats);
+    assertThat(records).hasSize(3);
+    assertThat(records.get(0).getCaptureError()).isNotEmpty();
+    // A request that is not JSON: the response's 3 rows still make 3 records, each unreadable.
+    List<PredictionRecord> more =
+        assembler.toRecords(Exchanges.v2("/v2/models/iris/infer", "not json", 200, OUT), stats);
+    assertThat(more).hasSize(3);
+    // An error status explains its own body: not counted, whatever the body.
+    assembler.toRecords(Exchanges.v2("/v2/models/iris/infer", BATCH, 500, "<html>"), stats);
+    assertThat(stats.unreadableByProtocol()).isEqualTo(Map.of("kserve_v2_rest", 6L));
+  }
+
+  @Test
   void batchRowsGetRowIdsAndSharedFields() {
     List<PredictionRecord> records =
         new RecordAssembler("", "")
