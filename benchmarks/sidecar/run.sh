@@ -23,9 +23,10 @@ RATE="${RATE:-1000}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
 WARMUP="${WARMUP:-2}"
 SAT_SECONDS="${SAT_SECONDS:-8}"
-# The sidecar's JVM as the injector runs it: a 512Mi container with -XX:MaxRAMPercentage=50, where
-# the JVM's ergonomics pick the serial collector (fewer than 1792 MB). Override to compare others.
-SIDECAR_JAVA_OPTS="${SIDECAR_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}"
+# The sidecar's JVM options (default: the driftwatch command's). The injector's default pod gives
+# it 256 MB (-Xmx256m; in a 512Mi container the JVM picks the serial collector): set
+# SIDECAR_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" to measure that.
+SIDECAR_JAVA_OPTS="${SIDECAR_JAVA_OPTS:--Xmx2g}"
 STUB_PORT=18001 NGINX_PORT=18002 SIDECAR_PORT=18003 SIDECAR_ADMIN=18004 BROKER_PORT=18092
 
 for tool in nginx wrk java; do
