@@ -23,6 +23,7 @@ RATE="${RATE:-1000}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
 WARMUP="${WARMUP:-2}"
 SAT_SECONDS="${SAT_SECONDS:-8}"
+WARM_SECONDS="${WARM_SECONDS:-10}"
 # The sidecar's JVM options (default: the driftwatch command's). The injector's default pod gives
 # it 256 MB (-Xmx256m; in a 512Mi container the JVM picks the serial collector): set
 # SIDECAR_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" to measure that.
@@ -106,8 +107,9 @@ shed() {
     awk '/^driftwatch_sidecar_records_dropped_total\{reason="queue_full"\}/ {v = $2} END {printf "%d", v + 0}'
 }
 
-# JIT warm-up of every path, not measured.
-for t in direct nginx sidecar; do wrk -t2 -c16 -d3s -s "$work/post.lua" "$(url $t)" >/dev/null; done
+# Warm-up of every path, not measured: the sidecar's JIT compiler needs some seconds of traffic
+# before its code is steady (3 s of it left the first round visibly slower than the others).
+for t in direct nginx sidecar; do wrk -t2 -c16 -d"${WARM_SECONDS}s" -s "$work/post.lua" "$(url $t)" >/dev/null; done
 
 targets=(direct nginx sidecar)
 : >"$work/results"
