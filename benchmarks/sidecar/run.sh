@@ -102,6 +102,16 @@ client="$here/FixedRateClient.java"
 # Exchanges the sidecar shed so far: its capture worker runs only on CPU the proxy leaves
 # (capture.cpu.priority=idle), so under saturation its bounded queue fills and what overflows is
 # counted dropped with reason queue_full. Each phase reports its share, beside its requests.
+# The sidecar's own histogram: requests counted, and those within 0.5 ms and 1 ms, from the
+# request head read to the response's last byte written (the model's time included). Beside the
+# client's view it tells the time spent in the proxy from the time before it saw the request.
+own() {
+  curl -s "http://127.0.0.1:$SIDECAR_ADMIN/metrics" | awk '
+    /^driftwatch_sidecar_request_duration_seconds_bucket\{le="5.0E-4"\}/ { a = $2 }
+    /^driftwatch_sidecar_request_duration_seconds_bucket\{le="0.001"\}/ { b = $2 }
+    /^driftwatch_sidecar_request_duration_seconds_count / { c = $2 }
+    END { printf "%d %d %d", c + 0, a + 0, b + 0 }'
+}
 shed() {
   curl -s "http://127.0.0.1:$SIDECAR_ADMIN/metrics" |
     awk '/^driftwatch_sidecar_records_dropped_total\{reason="queue_full"\}/ {v = $2} END {printf "%d", v + 0}'
@@ -117,8 +127,12 @@ for round in $(seq "$ROUNDS"); do
   order=("${targets[@]:$((round % 3))}" "${targets[@]:0:$((round % 3))}")
   for t in "${order[@]}"; do
     before=$(shed)
+    read -r c0 a0 b0 <<<"$(own)"
     line=$(java -Xmx256m "$client" "$(url $t)" "$work/body.json" "$RATE" "$SECONDS_PER_RUN" "$WARMUP" 16)
-    [ "$t" = sidecar ] && line="$line shed=$(($(shed) - before))"
+    if [ "$t" = sidecar ]; then
+      read -r c1 a1 b1 <<<"$(own)"
+      line="$line shed=$(($(shed) - before)) own_n=$((c1 - c0)) own_over_500us=$((c1 - c0 - (a1 - a0))) own_over_1ms=$((c1 - c0 - (b1 - b0)))"
+    fi
     echo "round $round $t fixed-rate $RATE/s: $line"
     echo "$round $t fixed $line" >>"$work/results"
   done
@@ -144,7 +158,7 @@ function median(arr, n,   i, j, t, s) { for (i = 1; i <= n; i++) s[i] = arr[i]; 
 function mn(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] < m) m = arr[i]; return m }
 function mx(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] > m) m = arr[i]; return m }
 $3 == "fixed" { p50[$1, $2] = val($0, "p50_us"); p99[$1, $2] = val($0, "p99_us"); rounds[$1] = 1 }
-$3 == "fixed" && $2 == "sidecar" { fixedReq += val($0, "sent"); fixedShed += val($0, "shed") }
+$3 == "fixed" && $2 == "sidecar" { fixedReq += val($0, "sent"); fixedShed += val($0, "shed"); ownN += val($0, "own_n"); own500 += val($0, "own_over_500us"); own1 += val($0, "own_over_1ms") }
 $3 == "sat" { rps[$1, $2] = val($0, "rps") }
 $3 == "sat" && $2 == "sidecar" { satReq += val($0, "requests"); satShed += val($0, "shed") }
 END {
@@ -158,6 +172,7 @@ END {
   for (r = 1; r <= n; r++) dthr[r] = rps[r, "direct"] + 0
   printf "direct   saturation %9.0f req/s (median of %d rounds)\n", median(dthr, n), n
   # One record per request here (one row each): the share captured is the share not shed.
+  printf "sidecar  its own time (request head in to last byte out, the model'"'"'s included) at the fixed rate: %.2f%% over 0.5 ms, %.2f%% over 1 ms (of %d)\n", ownN ? 100 * own500 / ownN : 0, ownN ? 100 * own1 / ownN : 0, ownN
   printf "sidecar  captured at the fixed rate %.1f%% (%d of %d shed), at saturation %.1f%% (%d of %d shed)\n", fixedReq ? 100 * (1 - fixedShed / fixedReq) : 0, fixedShed, fixedReq, satReq ? 100 * (1 - satShed / satReq) : 0, satShed, satReq
   x = m99["nginx"] > 0 ? m99["sidecar"] / m99["nginx"] : 0
   y = mthr["nginx"] > 0 ? mthr["sidecar"] / mthr["nginx"] : 0
