@@ -56,8 +56,16 @@ public final class RecordAssembler {
   public List<PredictionRecord> toRecords(Exchange exchange, CaptureStats stats) {
     ExchangeParser.Payload payload = exchange.parser().parse(exchange);
     int grpcStatus = Math.max(0, KServeV2GrpcParser.grpcStatus(exchange.responseHeaders()));
+    // A successful exchange with both bodies: its errors are about reading them. (A logger event
+    // captured without its other half says so in its errors, and is counted as unpaired instead.)
     boolean countUnreadable =
-        stats != null && !payload.errors().isEmpty() && exchange.status() < 400 && grpcStatus == 0;
+        stats != null
+            && !payload.errors().isEmpty()
+            && exchange.status() >= 200
+            && exchange.status() < 400
+            && grpcStatus == 0
+            && exchange.requestBody().length > 0
+            && exchange.responseBody().length > 0;
     String model = firstNonEmpty(modelOverride, payload.model(), UNKNOWN_MODEL);
     String version = firstNonEmpty(versionOverride, payload.modelVersion(), "");
     List<String> errors = new ArrayList<>();

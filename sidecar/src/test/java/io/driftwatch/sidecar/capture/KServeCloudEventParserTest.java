@@ -31,6 +31,26 @@ class KServeCloudEventParserTest {
   }
 
   @Test
+  void anEventWithoutItsOtherHalfIsNotCountedUnreadableButABadBodyIs() {
+    CaptureStats stats = new CaptureStats();
+    RecordAssembler assembler = new RecordAssembler("", "");
+    // A response alone: its record says so, and the pairer counts it as unpaired, not here.
+    List<PredictionRecord> alone =
+        assembler.toRecords(
+            exchange(
+                "",
+                "{\"predictions\":[0,1]}",
+                200,
+                Map.of(KServeCloudEventParser.PAIRING_HEADER, "cloudevent: no request event")),
+            stats);
+    assertThat(alone.get(0).getCaptureError()).isEqualTo("cloudevent: no request event");
+    assertThat(stats.unreadableByProtocol()).isEmpty();
+    // Both halves, but a request that is not JSON: counted.
+    assembler.toRecords(exchange("not json", "{\"predictions\":[0]}", 200, Map.of()), stats);
+    assertThat(stats.unreadableByProtocol()).isEqualTo(Map.of("kserve_cloudevent", 1L));
+  }
+
+  @Test
   void neverClaimsAProxiedRequest() {
     assertThat(parser.matches("POST", "/v2/models/m/infer")).isFalse();
     assertThat(parser.protocol()).isEqualTo(Protocol.KSERVE_CLOUDEVENT);
