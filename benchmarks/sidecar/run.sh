@@ -99,22 +99,20 @@ wrk.headers["Content-Type"] = "application/json"
 local f = io.open("$work/body.json"); wrk.body = f:read("*a"); f:close()
 LUA
 client="$here/FixedRateClient.java"
-# Exchanges the sidecar shed so far: its capture worker runs only on CPU the proxy leaves
-# (capture.cpu.priority=idle), so under saturation its bounded queue fills and what overflows is
-# counted dropped with reason queue_full. Each phase reports its share, beside its requests.
-# The sidecar's own histogram: requests counted, and those within 0.5 ms and 1 ms, from the
-# request head read to the response's last byte written (the model's time included). Beside the
-# client's view it tells the time spent in the proxy from the time before it saw the request.
-own() {
+# The sidecar's counters so far, from one scrape of its /metrics:
+#   shed  exchanges dropped with reason queue_full: its capture worker runs only on CPU the proxy
+#         leaves (capture.cpu.priority=idle), so under saturation its bounded queue fills and what
+#         overflows is counted. Each phase reports its share, beside its requests.
+#   n, within 0.5 ms, within 1 ms  its own latency histogram, from the request head read to the
+#         response's last byte written (the model's time included). Beside the client's view it
+#         tells the time spent in the proxy from the time before it saw the request.
+counters() {
   curl -s "http://127.0.0.1:$SIDECAR_ADMIN/metrics" | awk '
+    /^driftwatch_sidecar_records_dropped_total\{reason="queue_full"\}/ { s = $2 }
     /^driftwatch_sidecar_request_duration_seconds_bucket\{le="5.0E-4"\}/ { a = $2 }
     /^driftwatch_sidecar_request_duration_seconds_bucket\{le="0.001"\}/ { b = $2 }
     /^driftwatch_sidecar_request_duration_seconds_count / { c = $2 }
-    END { printf "%d %d %d", c + 0, a + 0, b + 0 }'
-}
-shed() {
-  curl -s "http://127.0.0.1:$SIDECAR_ADMIN/metrics" |
-    awk '/^driftwatch_sidecar_records_dropped_total\{reason="queue_full"\}/ {v = $2} END {printf "%d", v + 0}'
+    END { printf "%d %d %d %d", s + 0, c + 0, a + 0, b + 0 }'
 }
 
 # Warm-up of every path, not measured: the sidecar's JIT compiler needs some seconds of traffic
@@ -126,24 +124,26 @@ targets=(direct nginx sidecar)
 for round in $(seq "$ROUNDS"); do
   order=("${targets[@]:$((round % 3))}" "${targets[@]:0:$((round % 3))}")
   for t in "${order[@]}"; do
-    before=$(shed)
-    read -r c0 a0 b0 <<<"$(own)"
+    read -r s0 c0 a0 b0 <<<"$(counters)"
     line=$(java -Xmx256m "$client" "$(url $t)" "$work/body.json" "$RATE" "$SECONDS_PER_RUN" "$WARMUP" 16)
     if [ "$t" = sidecar ]; then
-      read -r c1 a1 b1 <<<"$(own)"
-      line="$line shed=$(($(shed) - before)) own_n=$((c1 - c0)) own_over_500us=$((c1 - c0 - (a1 - a0))) own_over_1ms=$((c1 - c0 - (b1 - b0)))"
+      read -r s1 c1 a1 b1 <<<"$(counters)"
+      line="$line shed=$((s1 - s0)) own_n=$((c1 - c0)) own_over_500us=$((c1 - c0 - (a1 - a0))) own_over_1ms=$((c1 - c0 - (b1 - b0)))"
     fi
     echo "round $round $t fixed-rate $RATE/s: $line"
     echo "$round $t fixed $line" >>"$work/results"
   done
   for t in "${order[@]}"; do
-    before=$(shed)
+    read -r s0 _ <<<"$(counters)"
     out=$(wrk -t2 -c32 -d"${SAT_SECONDS}s" --latency -s "$work/post.lua" "$(url $t)")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     reqs=$(awk '/requests in/ {print $1}' <<<"$out")
     errs=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); errs=${errs:-0}
     extra=""
-    [ "$t" = sidecar ] && extra=" requests=$reqs shed=$(($(shed) - before))"
+    if [ "$t" = sidecar ]; then
+      read -r s1 _ <<<"$(counters)"
+      extra=" requests=$reqs shed=$((s1 - s0))"
+    fi
     echo "round $round $t saturation: requests/s=$rps non2xx=$errs$extra"
     echo "$round $t sat rps=$rps$extra" >>"$work/results"
   done

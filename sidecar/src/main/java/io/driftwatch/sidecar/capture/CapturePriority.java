@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -25,8 +26,9 @@ public enum CapturePriority {
   IDLE,
   NORMAL;
 
-  /** The configuration values, lower case. */
-  public static final List<String> VALUES = List.of("idle", "normal");
+  /** The configuration values: the constants' names, lower case. */
+  public static final List<String> VALUES =
+      Arrays.stream(values()).map(CapturePriority::value).toList();
 
   /** Linux's {@code SCHED_IDLE} (include/uapi/linux/sched.h). */
   private static final int SCHED_IDLE = 5;
@@ -36,11 +38,13 @@ public enum CapturePriority {
     if (value == null) {
       return null;
     }
-    return switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "idle" -> IDLE;
-      case "normal" -> NORMAL;
-      default -> null;
-    };
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    for (CapturePriority p : values()) {
+      if (p.value().equals(v)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /** The configuration value. */

@@ -55,17 +55,30 @@ public final class RecordAssembler {
    */
   public List<PredictionRecord> toRecords(Exchange exchange, CaptureStats stats) {
     ExchangeParser.Payload payload = exchange.parser().parse(exchange);
-    int grpcStatus = Math.max(0, KServeV2GrpcParser.grpcStatus(exchange.responseHeaders()));
-    // A successful exchange with both bodies: its errors are about reading them. (A logger event
-    // captured without its other half says so in its errors, and is counted as unpaired instead.)
-    boolean countUnreadable =
-        stats != null
-            && !payload.errors().isEmpty()
-            && exchange.status() >= 200
-            && exchange.status() < 400
-            && grpcStatus == 0
-            && exchange.requestBody().length > 0
-            && exchange.responseBody().length > 0;
+    List<PredictionRecord> records = assemble(exchange, payload);
+    if (stats != null && unreadable(exchange, payload, records.get(0))) {
+      stats.unreadable(
+          exchange.parser().protocol().name().toLowerCase(Locale.ROOT), records.size());
+    }
+    return records;
+  }
+
+  /**
+   * Whether a successful exchange with both bodies had errors: then they are about reading those
+   * bodies. (A logger event captured without its other half says so in its errors, and is counted
+   * as unpaired instead.)
+   */
+  private static boolean unreadable(
+      Exchange exchange, ExchangeParser.Payload payload, PredictionRecord record) {
+    return !payload.errors().isEmpty()
+        && record.getStatusCode() >= 200
+        && record.getStatusCode() < 400
+        && record.getGrpcStatus() == 0
+        && exchange.requestBody().length > 0
+        && exchange.responseBody().length > 0;
+  }
+
+  private List<PredictionRecord> assemble(Exchange exchange, ExchangeParser.Payload payload) {
     String model = firstNonEmpty(modelOverride, payload.model(), UNKNOWN_MODEL);
     String version = firstNonEmpty(versionOverride, payload.modelVersion(), "");
     List<String> errors = new ArrayList<>();
@@ -86,7 +99,7 @@ public final class RecordAssembler {
             .setTimestampMicros(exchange.startEpochMicros())
             .setLatencyMicros(exchange.latencyNanos() / 1_000)
             .setStatusCode(exchange.status())
-            .setGrpcStatus(grpcStatus)
+            .setGrpcStatus(Math.max(0, KServeV2GrpcParser.grpcStatus(exchange.responseHeaders())))
             .setTraceId(traceId(exchange.requestHeaders().get("traceparent")))
             .setSamplingWeight(exchange.samplingWeight())
             .setProtocol(exchange.parser().protocol())
@@ -94,11 +107,7 @@ public final class RecordAssembler {
             .setTruncated(exchange.requestTruncated() || exchange.responseIncomplete());
 
     List<ExchangeParser.Row> rows = payload.rows();
-    String protocol = exchange.parser().protocol().name().toLowerCase(Locale.ROOT);
     if (rows.isEmpty()) {
-      if (countUnreadable) {
-        stats.unreadable(protocol, 1);
-      }
       return List.of(base.setPredictionId(exchange.predictionId()).build());
     }
     List<PredictionRecord> out = new ArrayList<>(rows.size());
@@ -111,9 +120,6 @@ public final class RecordAssembler {
               .putAllFeatures(redaction.apply(row.features()))
               .putAllOutputs(redaction.apply(row.outputs()))
               .build());
-    }
-    if (countUnreadable) {
-      stats.unreadable(protocol, out.size());
     }
     return out;
   }
