@@ -23,11 +23,14 @@ RATE="${RATE:-1000}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
 WARMUP="${WARMUP:-2}"
 SAT_SECONDS="${SAT_SECONDS:-8}"
-WARM_SECONDS="${WARM_SECONDS:-10}"
-# The sidecar's JVM options (default: the driftwatch command's). The injector's default pod gives
-# it 256 MB (-Xmx256m; in a 512Mi container the JVM picks the serial collector): set
-# SIDECAR_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" to measure that.
-SIDECAR_JAVA_OPTS="${SIDECAR_JAVA_OPTS:--Xmx2g}"
+WARM_SECONDS="${WARM_SECONDS:-5}"
+WARM_CYCLES="${WARM_CYCLES:-2}"
+# The sidecar's JVM options. Default: a fixed heap, touched at start, as a latency-sensitive JVM
+# service is run: with the driftwatch command's -Xmx2g alone, G1 kept resizing the heap under
+# saturation, and rounds with twice the young collections ran about 15 % slower. The injector's
+# default pod gives it 256 MB (-Xmx256m; in a 512Mi container the JVM picks the serial collector):
+# set SIDECAR_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" to measure that.
+SIDECAR_JAVA_OPTS="${SIDECAR_JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch}"
 STUB_PORT=18001 NGINX_PORT=18002 SIDECAR_PORT=18003 SIDECAR_ADMIN=18004 BROKER_PORT=18092
 
 for tool in nginx wrk java; do
@@ -115,9 +118,16 @@ counters() {
     END { printf "%d %d %d %d", s + 0, c + 0, a + 0, b + 0 }'
 }
 
-# Warm-up of every path, not measured: the sidecar's JIT compiler needs some seconds of traffic
-# before its code is steady (3 s of it left the first round visibly slower than the others).
-for t in direct nginx sidecar; do wrk -t2 -c16 -d"${WARM_SECONDS}s" -s "$work/post.lua" "$(url $t)" >/dev/null; done
+# Warm-up of every path, not measured, in both of the measured phases: the JVMs' JIT compilers
+# (the sidecar's and the broker's) need traffic before their code is steady, and code compiled under
+# saturation alone is recompiled when the fixed rate takes other branches: a compile takes a CPU for
+# milliseconds, and in the first fixed-rate round the sidecar's did so about a thousand times.
+for cycle in $(seq "$WARM_CYCLES"); do
+  for t in direct nginx sidecar; do
+    wrk -t2 -c16 -d"${WARM_SECONDS}s" -s "$work/post.lua" "$(url $t)" >/dev/null
+    java -Xmx256m "$client" "$(url $t)" "$work/body.json" "$RATE" "$WARM_SECONDS" 0 16 >/dev/null
+  done
+done
 
 targets=(direct nginx sidecar)
 : >"$work/results"

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.driftwatch.schema.v1.PredictionRecord;
 import io.driftwatch.sidecar.capture.ListSink;
+import io.driftwatch.sidecar.capture.RecordSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -346,6 +352,90 @@ class ProxyIT {
           assertThat(sink.records.get(0).getSamplingWeight()).isEqualTo(1.0);
           assertThat(sidecar.stats().captured()).isEqualTo(1);
         });
+  }
+
+  @Test
+  void anExchangeThatBeginsWhileTheQueueIsFullIsShedEvenIfTheQueueDrainsBeforeItEnds()
+      throws Exception {
+    // The worker is held inside the sink on r1's record and r2 fills the one-place queue. r3, to
+    // a slow model, begins while the queue is full and ends after the worker has drained it: it is
+    // shed all the same (its bodies were never copied) and counted queue_full, and passes through.
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ListSink kept = new ListSink();
+    RecordSink held =
+        new RecordSink() {
+          @Override
+          public void send(PredictionRecord record, Outcome outcome) {
+            entered.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            kept.send(record, outcome);
+          }
+
+          @Override
+          public void close(Duration timeout) {
+            release.countDown();
+            kept.close(timeout);
+          }
+        };
+    ExecutorService client = Executors.newSingleThreadExecutor();
+    try (SidecarServer sidecar =
+        SidecarServer.start(config(model.uri()).captureQueueRecords(1).build(), held)) {
+      URI proxy = Http.local(sidecar.port());
+      URI admin = Http.local(sidecar.adminPort());
+      byte[] request = Http.infer("r", 1);
+      byte[] expected = Http.post(model.uri(), "/v2/models/slow/infer", request).body();
+
+      post(proxy, "/v2/models/iris/infer", request, "r1");
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      post(proxy, "/v2/models/iris/infer", request, "r2");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  Http.text(Http.get(admin, "/metrics"))
+                      .contains("driftwatch_sidecar_capture_queue_records 1.0"));
+      int calls = model.inferCalls.get();
+      Future<HttpResponse<byte[]>> slow =
+          client.submit(
+              () ->
+                  Http.post(
+                      proxy,
+                      "/v2/models/slow/infer",
+                      request,
+                      "x-request-id",
+                      "r3",
+                      "x-delay-ms",
+                      "1500"));
+      // r3 has begun once the model has it, and the model holds it for 1.5 s.
+      await().atMost(Duration.ofSeconds(10)).until(() -> model.inferCalls.get() > calls);
+      release.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.stats().sent() == 2);
+
+      HttpResponse<byte[]> shed = slow.get(10, TimeUnit.SECONDS);
+      assertThat(shed.statusCode()).isEqualTo(200);
+      assertThat(shed.body()).isEqualTo(expected);
+      assertThat(shed.headers().firstValue("x-prediction-id")).contains("r3");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> sidecar.stats().droppedByReason().getOrDefault("queue_full", 0L) == 1L);
+      assertThat(sidecar.stats().captured()).isEqualTo(3);
+      assertThat(kept.records)
+          .extracting(PredictionRecord::getPredictionId)
+          .containsExactly("r1", "r2");
+      assertThat(Http.text(Http.get(admin, "/metrics")))
+          .contains("driftwatch_sidecar_records_dropped_total{reason=\"queue_full\"} 1.0");
+    } finally {
+      client.shutdownNow();
+    }
+  }
+
+  private static void post(URI proxy, String path, byte[] body, String id) throws Exception {
+    assertThat(Http.post(proxy, path, body, "x-request-id", id).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -74,6 +74,15 @@ public final class CaptureQueue {
     return e;
   }
 
+  /**
+   * Whether the queue is full now, in exchanges or in bytes: an exchange that begins now would very
+   * likely be refused when it ends, so the proxy does not copy its bodies (see {@link
+   * CaptureTap#decide}). A snapshot; {@link #offer} still enforces both bounds.
+   */
+  public boolean full() {
+    return count.get() >= maxExchanges || bytes.get() >= maxBytes;
+  }
+
   /** Exchanges waiting now (or being added or taken concurrently). */
   public int size() {
     return Math.max(0, count.get());

@@ -30,11 +30,17 @@ public final class CaptureTap {
   /**
    * Whether a request is an inference call to capture. Null for requests no parser reads (health,
    * metadata). A request that is not sampled is still teed: an error response is captured anyway.
+   *
+   * <p>When the queue is full as the request begins, the decision is {@linkplain Decision#shed()
+   * shed}: the proxy copies nothing of it, and {@link #shed} counts it dropped ({@code queue_full})
+   * if it would have been captured. Under overload the queue stays full, and copying the bodies of
+   * exchanges that are then refused cost the event loops an allocation and a copy per request and
+   * the collector the copying of a full queue, for nothing.
    */
   public Decision decide(String method, String path, String predictionId) {
     for (ExchangeParser parser : parsers) {
       if (parser.matches(method, path)) {
-        return new Decision(parser, sampler.sampled(predictionId), sampler.weight());
+        return new Decision(parser, sampler.sampled(predictionId), sampler.weight(), queue.full());
       }
     }
     return null;
@@ -54,16 +60,37 @@ public final class CaptureTap {
   }
 
   /**
+   * Counts an exchange of a {@linkplain Decision#shed() shed} decision that would have been
+   * captured: dropped because the queue was full.
+   */
+  public void shed() {
+    stats.captured(1);
+    stats.dropped(DropReason.QUEUE_FULL, 1);
+  }
+
+  /**
    * How to capture one request.
    *
    * @param parser the protocol reader that claimed the request
    * @param sampled whether a successful response is captured (errors always are)
    * @param weight the sampling weight of a sampled success
+   * @param shed whether the queue was full when the request began: no body is copied, and an
+   *     exchange that {@linkplain #captures captures} is counted with {@link CaptureTap#shed}
    */
-  public record Decision(ExchangeParser parser, boolean sampled, double weight) {
+  public record Decision(ExchangeParser parser, boolean sampled, double weight, boolean shed) {
+    /** A decision made while the queue had room. */
+    public Decision(ExchangeParser parser, boolean sampled, double weight) {
+      this(parser, sampled, weight, false);
+    }
+
     /** Whether the exchange is captured once its status is known. */
     public boolean captures(int status) {
       return sampled || isError(status);
+    }
+
+    /** Whether the request's body and the response are copied as they pass. */
+    public boolean copies() {
+      return !shed;
     }
 
     /** The sampling weight of an exchange with this status: errors are never sampled away. */

@@ -31,7 +31,8 @@ public final class CaptureWorker implements AutoCloseable {
 
   /**
    * The longest pause: it bounds how long a captured exchange waits after an idle spell (the
-   * producer's {@code linger.ms} adds 20 ms anyway) and how fast the queue may fill meanwhile.
+   * producer's {@code linger.ms} adds up to a second anyway) and how fast the queue may fill
+   * meanwhile.
    */
   private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 

@@ -22,16 +22,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Produces keyed byte records to one Kafka topic without ever blocking for long: the engine of
  * {@link KafkaRecordSink} (prediction records) and of the label sink. The producer is idempotent
- * with {@code acks=all}, {@code linger.ms=20} and 256 KiB batches (few, large produce requests: at
- * saturation the broker spends a quarter of the CPU per record it does with the client's 5 ms and
- * 16 KiB, and the sender thread is woken once per batch), lz4 compression and {@code
- * max.block.ms=500}, so a send without broker metadata or buffer space fails after half a second
- * instead of the client default of a minute. When the broker goes away, records already handed over
- * are retried by the producer until {@code delivery.timeout.ms} (2 min by default) and delivered
- * when it returns; no restart is needed. A record the producer cannot take (no metadata, buffer
- * full) is offered again every {@code max.block.ms} for up to {@code delivery.timeout.ms}, then
- * dropped ({@link DropReason#KAFKA_TIMEOUT}): while it waits, the caller's bounded queue fills and
- * counts its overflow, so inference is never held up and memory stays bounded.
+ * with {@code acks=all}, {@code linger.ms=1000} and 256 KiB batches (few, large produce requests:
+ * at saturation the broker spends a quarter of the CPU per record it does with the client's 5 ms
+ * and 16 KiB, and the sender thread is woken once per batch; below saturation one request a second,
+ * because every produce round trip takes a CPU for a few hundred microseconds, which the proxy's
+ * requests in flight then wait for), lz4 compression and {@code max.block.ms=500}, so a send
+ * without broker metadata or buffer space fails after half a second instead of the client default
+ * of a minute. When the broker goes away, records already handed over are retried by the producer
+ * until {@code delivery.timeout.ms} (2 min by default) and delivered when it returns; no restart is
+ * needed. A record the producer cannot take (no metadata, buffer full) is offered again every
+ * {@code max.block.ms} for up to {@code delivery.timeout.ms}, then dropped ({@link
+ * DropReason#KAFKA_TIMEOUT}): while it waits, the caller's bounded queue fills and counts its
+ * overflow, so inference is never held up and memory stays bounded.
  *
  * <p>The producer is created on the first send rather than in the constructor, and re-tried at most
  * every 5 s when creation fails (e.g. the bootstrap host does not resolve yet), so the sidecar
@@ -92,7 +94,7 @@ public final class KafkaSender {
     c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     c.put(ProducerConfig.ACKS_CONFIG, "all");
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    c.put(ProducerConfig.LINGER_MS_CONFIG, 1000);
     c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 500);

@@ -304,7 +304,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
     CaptureTap.Decision decision = tap == null ? null : tap.decide(method, path, id);
     Map<String, String> captured = Map.of();
     BodyTee tee = null;
-    if (decision != null) {
+    if (decision != null && decision.copies()) {
       captured = pick(headers, CAPTURED_REQUEST_HEADERS, new HashMap<>(8));
       tee = new BodyTee(tap.maxCaptureBytes(), -1);
     }
@@ -540,7 +540,9 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
     if (call.decision != null) {
       int grpcStatus = KServeV2GrpcParser.grpcStatus(call.responseHeaders);
       boolean error = call.status != 200 || grpcStatus != 0;
-      if (call.decision.sampled() || error) {
+      if ((call.decision.sampled() || error) && call.decision.shed()) {
+        shared.route().tap().shed();
+      } else if (call.decision.sampled() || error) {
         BodyTee response = call.responseTee;
         shared
             .route()
@@ -770,12 +772,13 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
         call.responseStarted = true;
         call.status = code;
         h.set(ProxyConnection.PREDICTION_ID, call.id);
-        if (call.decision != null) {
+        if (call.decision != null && call.decision.copies()) {
           pick(h, CAPTURED_RESPONSE_HEADERS, call.responseHeaders);
           call.responseTee = new BodyTee(shared.route().tap().maxCaptureBytes(), -1);
         }
       }
       if (call.decision != null) {
+        // Shed calls too: grpc-status tells whether the call is an error, which would be captured.
         pick(h, CAPTURED_TRAILERS, call.responseHeaders);
       }
       client.write(new DefaultHttp2HeadersFrame(h, frame.isEndStream()).stream(call.clientStream));

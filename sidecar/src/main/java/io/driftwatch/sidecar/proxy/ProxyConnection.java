@@ -350,7 +350,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     CaptureTap.Decision decision = shared.tap().decide(method, path, id);
     Map<String, String> captured = Map.of();
     BodyTee tee = null;
-    if (decision != null) {
+    if (decision != null && decision.copies()) {
       captured = pick(headers, CAPTURED_REQUEST_HEADERS);
       tee = new BodyTee(shared.tap().maxCaptureBytes(), HttpUtil.getContentLength(request, -1L));
     }
@@ -594,7 +594,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     if (ex.span != null) {
       ex.span.end(ex.status, proxyError, ex.decision);
     }
-    if (ex.decision != null && ex.decision.captures(ex.status)) {
+    if (ex.decision != null && ex.decision.captures(ex.status) && ex.decision.shed()) {
+      shared.tap().shed();
+    } else if (ex.decision != null && ex.decision.captures(ex.status)) {
       BodyTee response = ex.responseTee;
       shared
           .tap()
@@ -708,7 +710,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     ex.responseStarted = true;
     ex.status = code;
     HttpHeaders headers = response.headers();
-    if (ex.decision != null && ex.decision.captures(code)) {
+    if (ex.decision != null && ex.decision.copies() && ex.decision.captures(code)) {
       ex.responseHeaders = pick(headers, CAPTURED_RESPONSE_HEADERS);
       ex.responseTee =
           new BodyTee(shared.tap().maxCaptureBytes(), HttpUtil.getContentLength(response, -1L));

@@ -50,6 +50,22 @@ class CaptureQueueTest {
   }
 
   @Test
+  void isFullWhenEitherBoundIsReached() {
+    CaptureQueue byRecords = new CaptureQueue(2, 1 << 20);
+    assertThat(byRecords.full()).isFalse();
+    byRecords.offer(ofSize(1));
+    assertThat(byRecords.full()).isFalse();
+    byRecords.offer(ofSize(1));
+    assertThat(byRecords.full()).isTrue();
+    byRecords.poll();
+    assertThat(byRecords.full()).isFalse();
+
+    CaptureQueue byBytes = new CaptureQueue(100, 1_500);
+    byBytes.offer(ofSize(988)); // 1500 bytes: exactly the bound
+    assertThat(byBytes.full()).isTrue();
+  }
+
+  @Test
   void aRefusedOfferLeavesNoTrace() {
     CaptureQueue q = new CaptureQueue(10, 1_000);
     assertThat(q.offer(ofSize(2_000))).isFalse();

@@ -16,7 +16,7 @@ class KafkaRecordSinkTest {
         .containsEntry("acks", "all")
         .containsEntry("enable.idempotence", true)
         .containsEntry("compression.type", "lz4")
-        .containsEntry("linger.ms", 20)
+        .containsEntry("linger.ms", 1000)
         .containsEntry("batch.size", 256 * 1024)
         .containsEntry("max.block.ms", 500);
   }
