@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.driftwatch.schema.v1.PredictionRecord;
+import io.driftwatch.sidecar.capture.HeldSink;
 import io.driftwatch.sidecar.capture.ListSink;
-import io.driftwatch.sidecar.capture.RecordSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -360,28 +359,7 @@ class ProxyIT {
     // The worker is held inside the sink on r1's record and r2 fills the one-place queue. r3, to
     // a slow model, begins while the queue is full and ends after the worker has drained it: it is
     // shed all the same (its bodies were never copied) and counted queue_full, and passes through.
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    ListSink kept = new ListSink();
-    RecordSink held =
-        new RecordSink() {
-          @Override
-          public void send(PredictionRecord record, Outcome outcome) {
-            entered.countDown();
-            try {
-              release.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            kept.send(record, outcome);
-          }
-
-          @Override
-          public void close(Duration timeout) {
-            release.countDown();
-            kept.close(timeout);
-          }
-        };
+    HeldSink held = new HeldSink();
     ExecutorService client = Executors.newSingleThreadExecutor();
     try (SidecarServer sidecar =
         SidecarServer.start(config(model.uri()).captureQueueRecords(1).build(), held)) {
@@ -391,7 +369,7 @@ class ProxyIT {
       byte[] expected = Http.post(model.uri(), "/v2/models/slow/infer", request).body();
 
       post(proxy, "/v2/models/iris/infer", request, "r1");
-      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(held.awaitHeld(10)).isTrue();
       post(proxy, "/v2/models/iris/infer", request, "r2");
       await()
           .atMost(Duration.ofSeconds(10))
@@ -413,7 +391,7 @@ class ProxyIT {
                       "1500"));
       // r3 has begun once the model has it, and the model holds it for 1.5 s.
       await().atMost(Duration.ofSeconds(10)).until(() -> model.inferCalls.get() > calls);
-      release.countDown();
+      held.release();
       await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.stats().sent() == 2);
 
       HttpResponse<byte[]> shed = slow.get(10, TimeUnit.SECONDS);
@@ -424,7 +402,7 @@ class ProxyIT {
           .atMost(Duration.ofSeconds(10))
           .until(() -> sidecar.stats().droppedByReason().getOrDefault("queue_full", 0L) == 1L);
       assertThat(sidecar.stats().captured()).isEqualTo(3);
-      assertThat(kept.records)
+      assertThat(held.kept.records)
           .extracting(PredictionRecord::getPredictionId)
           .containsExactly("r1", "r2");
       assertThat(Http.text(Http.get(admin, "/metrics")))

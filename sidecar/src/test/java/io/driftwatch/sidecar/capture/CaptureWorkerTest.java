@@ -9,7 +9,6 @@ import io.driftwatch.schema.v1.Protocol;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class CaptureWorkerTest {
@@ -102,31 +101,13 @@ class CaptureWorkerTest {
   void closeCountsWhatIsLeftAsShutdown() throws InterruptedException {
     CaptureStats stats = new CaptureStats();
     CaptureQueue queue = new CaptureQueue(100, 1 << 20);
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch never = new CountDownLatch(1);
-    RecordSink stuck =
-        new RecordSink() {
-          @Override
-          public void send(PredictionRecord record, Outcome outcome) {
-            entered.countDown();
-            try {
-              never.await();
-              outcome.sent();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              outcome.dropped(DropReason.SHUTDOWN);
-            }
-          }
-
-          @Override
-          public void close(Duration timeout) {}
-        };
+    HeldSink stuck = new HeldSink(); // never released
     CaptureWorker worker = new CaptureWorker(queue, new RecordAssembler("", ""), stuck, stats);
     worker.start();
     for (int i = 0; i < 5; i++) {
       queue.offer(twoRows());
     }
-    entered.await();
+    assertThat(stuck.awaitHeld(10)).isTrue();
     worker.close(Duration.ofMillis(200));
 
     assertThat(queue.size()).isZero();
