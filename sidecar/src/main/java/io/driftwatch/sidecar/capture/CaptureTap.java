@@ -88,6 +88,11 @@ public final class CaptureTap {
       return sampled || isError(status);
     }
 
+    /** Whether the exchange is handed on to become records: captured, and not shed. */
+    public boolean records(int status) {
+      return !shed && captures(status);
+    }
+
     /** Whether the request's body and the response are copied as they pass. */
     public boolean copies() {
       return !shed;

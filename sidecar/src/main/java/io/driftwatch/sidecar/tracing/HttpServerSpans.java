@@ -219,7 +219,7 @@ final class HttpServerSpans implements ExchangeTracer {
             span.setStatus(StatusCode.ERROR, proxyError);
           }
         }
-        span.setAttribute(CAPTURED, decision != null && decision.captures(status));
+        span.setAttribute(CAPTURED, decision != null && decision.records(status));
         span.setAttribute(SAMPLED, decision != null && decision.sampled());
       }
       span.end();

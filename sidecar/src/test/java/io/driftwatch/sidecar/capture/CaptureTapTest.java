@@ -24,6 +24,7 @@ class CaptureTapTest {
     assertThat(decision.parser()).isInstanceOf(KServeV2Parser.class);
     assertThat(decision.shed()).isFalse();
     assertThat(decision.copies()).isTrue();
+    assertThat(decision.records(200)).isTrue();
   }
 
   @Test
@@ -36,6 +37,7 @@ class CaptureTapTest {
     assertThat(decision.copies()).isFalse();
     // Still an inference call whose errors would be captured: the proxy counts it when it ends.
     assertThat(decision.captures(500)).isTrue();
+    assertThat(decision.records(500)).isFalse();
     tap.shed();
     assertThat(stats.captured()).isEqualTo(1);
     assertThat(stats.droppedByReason()).containsEntry(DropReason.QUEUE_FULL, 1L);
