@@ -93,11 +93,6 @@ public final class CaptureTap {
       return !shed && captures(status);
     }
 
-    /** Whether the request's body and the response are copied as they pass. */
-    public boolean copies() {
-      return !shed;
-    }
-
     /** The sampling weight of an exchange with this status: errors are never sampled away. */
     public double weightFor(int status) {
       return isError(status) ? 1.0 : weight;

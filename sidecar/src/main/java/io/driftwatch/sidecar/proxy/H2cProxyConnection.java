@@ -304,7 +304,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
     CaptureTap.Decision decision = tap == null ? null : tap.decide(method, path, id);
     Map<String, String> captured = Map.of();
     BodyTee tee = null;
-    if (decision != null && decision.copies()) {
+    if (decision != null && !decision.shed()) {
       captured = pick(headers, CAPTURED_REQUEST_HEADERS, new HashMap<>(8));
       tee = new BodyTee(tap.maxCaptureBytes(), -1);
     }
@@ -519,6 +519,27 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
     complete(call, proxyError);
   }
 
+  /** The finished call, with the bodies its tees kept, for the capture queue. */
+  private static Exchange toExchange(Call call, long latency, String proxyError, boolean error) {
+    BodyTee response = call.responseTee;
+    return new Exchange(
+        call.id,
+        call.method,
+        call.path,
+        call.decision.parser(),
+        call.startEpochMicros,
+        latency,
+        call.status,
+        call.requestHeaders,
+        call.responseHeaders,
+        call.requestTee.take(),
+        call.requestTee.truncated(),
+        response == null ? new byte[0] : response.take(),
+        response != null && response.truncated(),
+        proxyError,
+        error ? 1.0 : call.decision.weight());
+  }
+
   /** The response ended (or the proxy answered): count it, capture it, forget it. */
   private void complete(Call call, String proxyError) {
     if (call.done) {
@@ -540,30 +561,12 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
     if (call.decision != null) {
       int grpcStatus = KServeV2GrpcParser.grpcStatus(call.responseHeaders);
       boolean error = call.status != 200 || grpcStatus != 0;
-      if ((call.decision.sampled() || error) && call.decision.shed()) {
-        shared.route().tap().shed();
-      } else if (call.decision.sampled() || error) {
-        BodyTee response = call.responseTee;
-        shared
-            .route()
-            .tap()
-            .offer(
-                new Exchange(
-                    call.id,
-                    call.method,
-                    call.path,
-                    call.decision.parser(),
-                    call.startEpochMicros,
-                    latency,
-                    call.status,
-                    call.requestHeaders,
-                    call.responseHeaders,
-                    call.requestTee.take(),
-                    call.requestTee.truncated(),
-                    response == null ? new byte[0] : response.take(),
-                    response != null && response.truncated(),
-                    proxyError,
-                    error ? 1.0 : call.decision.weight()));
+      if (call.decision.sampled() || error) {
+        if (call.decision.shed()) {
+          shared.route().tap().shed();
+        } else {
+          shared.route().tap().offer(toExchange(call, latency, proxyError, error));
+        }
       }
     }
     if (u != null) {
@@ -772,7 +775,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
         call.responseStarted = true;
         call.status = code;
         h.set(ProxyConnection.PREDICTION_ID, call.id);
-        if (call.decision != null && call.decision.copies()) {
+        if (call.decision != null && !call.decision.shed()) {
           pick(h, CAPTURED_RESPONSE_HEADERS, call.responseHeaders);
           call.responseTee = new BodyTee(shared.route().tap().maxCaptureBytes(), -1);
         }

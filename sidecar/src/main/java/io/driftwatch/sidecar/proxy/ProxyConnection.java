@@ -350,7 +350,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     CaptureTap.Decision decision = shared.tap().decide(method, path, id);
     Map<String, String> captured = Map.of();
     BodyTee tee = null;
-    if (decision != null && decision.copies()) {
+    if (decision != null && !decision.shed()) {
       captured = pick(headers, CAPTURED_REQUEST_HEADERS);
       tee = new BodyTee(shared.tap().maxCaptureBytes(), HttpUtil.getContentLength(request, -1L));
     }
@@ -594,30 +594,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     if (ex.span != null) {
       ex.span.end(ex.status, proxyError, ex.decision);
     }
-    if (ex.decision != null && ex.decision.captures(ex.status) && ex.decision.shed()) {
-      shared.tap().shed();
-    } else if (ex.decision != null && ex.decision.captures(ex.status)) {
-      BodyTee response = ex.responseTee;
-      shared
-          .tap()
-          .offer(
-              new Exchange(
-                  ex.id,
-                  ex.method,
-                  ex.path,
-                  ex.decision.parser(),
-                  ex.startEpochMicros,
-                  latency,
-                  ex.status,
-                  ex.requestHeaders,
-                  ex.responseHeaders,
-                  ex.requestTee.take(),
-                  ex.requestTee.truncated(),
-                  response == null ? new byte[0] : response.take(),
-                  response != null && response.truncated(),
-                  proxyError,
-                  ex.decision.weightFor(ex.status),
-                  ex.stream == null ? null : ex.stream.take()));
+    if (ex.decision != null && ex.decision.captures(ex.status)) {
+      if (ex.decision.shed()) {
+        shared.tap().shed();
+      } else {
+        shared.tap().offer(toExchange(ex, latency, proxyError));
+      }
     }
     if (exchanges.isEmpty() && !closed) {
       idleSinceNanos = System.nanoTime();
@@ -705,12 +687,34 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     client.write(msg, client.voidPromise());
   }
 
+  /** The finished exchange, with the bodies its tees kept, for the capture queue. */
+  private static Exchange toExchange(InFlight ex, long latency, String proxyError) {
+    BodyTee response = ex.responseTee;
+    return new Exchange(
+        ex.id,
+        ex.method,
+        ex.path,
+        ex.decision.parser(),
+        ex.startEpochMicros,
+        latency,
+        ex.status,
+        ex.requestHeaders,
+        ex.responseHeaders,
+        ex.requestTee.take(),
+        ex.requestTee.truncated(),
+        response == null ? new byte[0] : response.take(),
+        response != null && response.truncated(),
+        proxyError,
+        ex.decision.weightFor(ex.status),
+        ex.stream == null ? null : ex.stream.take());
+  }
+
   private void beginResponse(InFlight ex, HttpResponse response) {
     int code = response.status().code();
     ex.responseStarted = true;
     ex.status = code;
     HttpHeaders headers = response.headers();
-    if (ex.decision != null && ex.decision.copies() && ex.decision.captures(code)) {
+    if (ex.decision != null && !ex.decision.shed() && ex.decision.captures(code)) {
       ex.responseHeaders = pick(headers, CAPTURED_RESPONSE_HEADERS);
       ex.responseTee =
           new BodyTee(shared.tap().maxCaptureBytes(), HttpUtil.getContentLength(response, -1L));

@@ -23,7 +23,6 @@ class CaptureTapTest {
     CaptureTap.Decision decision = tap.decide("POST", INFER, "id");
     assertThat(decision.parser()).isInstanceOf(KServeV2Parser.class);
     assertThat(decision.shed()).isFalse();
-    assertThat(decision.copies()).isTrue();
     assertThat(decision.records(200)).isTrue();
   }
 
@@ -34,7 +33,6 @@ class CaptureTapTest {
 
     CaptureTap.Decision decision = tap.decide("POST", INFER, "id");
     assertThat(decision.shed()).isTrue();
-    assertThat(decision.copies()).isFalse();
     // Still an inference call whose errors would be captured: the proxy counts it when it ends.
     assertThat(decision.captures(500)).isTrue();
     assertThat(decision.records(500)).isFalse();
