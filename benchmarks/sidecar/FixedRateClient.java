@@ -8,8 +8,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -18,70 +19,105 @@ import java.util.concurrent.locks.LockSupport;
  * so a slow proxy cannot hide its queueing (coordinated omission). Keep-alive connections, one
  * thread each, requests assigned round-robin. Runs as a single-file program:
  *
- * <pre>java FixedRateClient.java URL BODY_FILE RATE SECONDS WARMUP_SECONDS CONNECTIONS</pre>
+ * <pre>java FixedRateClient.java NAME=URL[,NAME=URL...] BODY_FILE RATE SECONDS WARMUP_SECONDS
+ *     CONNECTIONS [SLICE_MS]</pre>
  *
- * Prints one line: {@code sent=N errors=E p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=..}.
+ * <p>With several targets, time is cut into slices of SLICE_MS (default 500) and each slice's
+ * requests go to one target, the targets taking turns in an order that rotates every cycle. Every
+ * target is thus measured across the whole run, in the same client JVM: this machine has phases of
+ * a few seconds in which everything on it runs slower (the host's other tenants), and measured one
+ * after the other, a target whose turn fell in such a phase came out with a p99 tens of
+ * microseconds worse, whichever target it was. Each target has its own keep-alive connections,
+ * opened before the first request is due. SECONDS is the measured time in all, shared by the
+ * targets; WARMUP_SECONDS come before it, interleaved the same way, and are not measured.
+ *
+ * <p>Prints one line per target: {@code target=NAME sent=N errors=E p50_us=.. p90_us=.. p99_us=..
+ * p999_us=.. max_us=..}, where sent counts its measured requests.
  */
 public final class FixedRateClient {
   public static void main(String[] args) throws Exception {
-    if (args.length != 6) {
-      System.err.println("usage: FixedRateClient URL BODY_FILE RATE SECONDS WARMUP_SECONDS CONNECTIONS");
+    if (args.length != 6 && args.length != 7) {
+      System.err.println(
+          "usage: FixedRateClient NAME=URL[,NAME=URL...] BODY_FILE RATE SECONDS WARMUP_SECONDS"
+              + " CONNECTIONS [SLICE_MS]");
       System.exit(2);
     }
-    URI url = URI.create(args[0]);
+    List<String> names = new ArrayList<>();
+    List<URI> urls = new ArrayList<>();
+    for (String target : args[0].split(",")) {
+      int eq = target.indexOf('=');
+      if (eq <= 0) {
+        System.err.println("FixedRateClient: a target is NAME=URL, not: " + target);
+        System.exit(2);
+      }
+      names.add(target.substring(0, eq));
+      urls.add(URI.create(target.substring(eq + 1)));
+    }
     byte[] body = Files.readAllBytes(Path.of(args[1]));
     double rate = Double.parseDouble(args[2]);
     int seconds = Integer.parseInt(args[3]);
     int warmup = Integer.parseInt(args[4]);
     int connections = Integer.parseInt(args[5]);
-    byte[] request =
-        ("POST " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII);
-    byte[] message = new byte[request.length + body.length];
-    System.arraycopy(request, 0, message, 0, request.length);
-    System.arraycopy(body, 0, message, request.length, body.length);
+    long sliceNanos = (args.length == 7 ? Long.parseLong(args[6]) : 500) * 1_000_000L;
+    int targets = urls.size();
+    byte[][] messages = new byte[targets][];
+    for (int t = 0; t < targets; t++) {
+      messages[t] = message(urls.get(t), body);
+    }
 
     long total = (long) (rate * (warmup + seconds));
     long measuredFrom = (long) (rate * warmup);
-    long[] latencies = new long[(int) (total - measuredFrom)];
-    AtomicLong errors = new AtomicLong();
-    long start = System.nanoTime() + 200_000_000L;
+    // Per request: its latency and the target it went to; -1 for a failed request.
+    long[] latencies = new long[(int) total];
+    byte[] targetOf = new byte[(int) total];
     double intervalNanos = 1e9 / rate;
+    long warmupNanos = (long) (measuredFrom * intervalNanos);
+    Conn[][] sockets = new Conn[connections][targets];
+    for (int c = 0; c < connections; c++) {
+      for (int t = 0; t < targets; t++) {
+        sockets[c][t] = connect(urls.get(t));
+      }
+    }
+    long start = System.nanoTime() + 200_000_000L;
     Thread[] threads = new Thread[connections];
     for (int c = 0; c < connections; c++) {
+      Conn[] mine = sockets[c];
       int conn = c;
       threads[c] =
           new Thread(
               () -> {
-                Conn socket = null;
                 try {
                   for (long i = conn; i < total; i += connections) {
-                    long due = start + (long) (i * intervalNanos);
+                    long offset = (long) (i * intervalNanos);
+                    // Slices count from the start of the measured time, so that it holds whole
+                    // cycles and every target as many requests (warm-up slices are negative).
+                    long slice = Math.floorDiv(offset - warmupNanos, sliceNanos);
+                    int t = (int) Math.floorMod(slice + Math.floorDiv(slice, targets), targets);
+                    long due = start + offset;
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                       LockSupport.parkNanos(wait);
                     }
+                    boolean ok;
                     try {
-                      if (socket == null) {
-                        socket = connect(url);
+                      if (mine[t] == null) {
+                        mine[t] = connect(urls.get(t));
                       }
-                      socket.out.write(message);
-                      socket.out.flush();
-                      if (readResponse(socket.in) >= 500) {
-                        errors.incrementAndGet();
-                      }
+                      mine[t].out.write(messages[t]);
+                      mine[t].out.flush();
+                      ok = readResponse(mine[t].in) < 500;
                     } catch (IOException e) {
-                      errors.incrementAndGet();
-                      closeQuietly(socket);
-                      socket = null;
+                      ok = false;
+                      closeQuietly(mine[t]);
+                      mine[t] = null;
                     }
-                    if (i >= measuredFrom) {
-                      latencies[(int) (i - measuredFrom)] = System.nanoTime() - due;
-                    }
+                    latencies[(int) i] = ok ? System.nanoTime() - due : -1;
+                    targetOf[(int) i] = (byte) t;
                   }
                 } finally {
-                  closeQuietly(socket);
+                  for (Conn s : mine) {
+                    closeQuietly(s);
+                  }
                 }
               });
       threads[c].start();
@@ -89,19 +125,51 @@ public final class FixedRateClient {
     for (Thread t : threads) {
       t.join();
     }
-    Arrays.sort(latencies);
-    System.out.printf(
-        "sent=%d errors=%d p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f%n",
-        total,
-        errors.get(),
-        pct(latencies, 0.50),
-        pct(latencies, 0.90),
-        pct(latencies, 0.99),
-        pct(latencies, 0.999),
-        latencies[latencies.length - 1] / 1e3);
+    for (int t = 0; t < targets; t++) {
+      long[] mine = new long[(int) (total - measuredFrom)];
+      int n = 0;
+      long errors = 0;
+      for (long i = measuredFrom; i < total; i++) {
+        if (targetOf[(int) i] != t) {
+          continue;
+        }
+        if (latencies[(int) i] < 0) {
+          errors++;
+        } else {
+          mine[n++] = latencies[(int) i];
+        }
+      }
+      long[] sorted = Arrays.copyOf(mine, n);
+      Arrays.sort(sorted);
+      System.out.printf(
+          "target=%s sent=%d errors=%d p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f"
+              + " max_us=%.1f%n",
+          names.get(t),
+          n + errors,
+          errors,
+          pct(sorted, 0.50),
+          pct(sorted, 0.90),
+          pct(sorted, 0.99),
+          pct(sorted, 0.999),
+          n == 0 ? 0.0 : sorted[n - 1] / 1e3);
+    }
+  }
+
+  private static byte[] message(URI url, byte[] body) {
+    byte[] head =
+        ("POST " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] message = new byte[head.length + body.length];
+    System.arraycopy(head, 0, message, 0, head.length);
+    System.arraycopy(body, 0, message, head.length, body.length);
+    return message;
   }
 
   private static double pct(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return 0;
+    }
     return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e3;
   }
 
@@ -117,8 +185,7 @@ public final class FixedRateClient {
   private record Conn(Socket socket, InputStream in, OutputStream out) {}
 
   /** Reads one response (Content-Length or chunked body); returns its status. */
-  private static int readResponse(InputStream raw) throws IOException {
-    InputStream in = raw;
+  private static int readResponse(InputStream in) throws IOException {
     String status = line(in);
     if (status == null || status.length() < 12) {
       throw new IOException("no status line");

@@ -7,8 +7,10 @@
 #   sidecar  the Driftwatch sidecar in front of the stub, capture on, to a real Kafka broker
 # Workload: 1 KB KServe v2 JSON requests, (1) at a fixed rate (default 1000/s, open loop,
 # latency from each request's due time) and (2) at saturation (wrk, 2 threads, 32 connections).
-# Rounds are interleaved and the target order rotates, because this machine is noisy; medians
-# are reported with the spread (min..max) across rounds.
+# This machine is noisy, with phases of seconds in which everything on it runs slower, so the
+# targets are interleaved: at the fixed rate one client takes turns of SLICE_MS (500 ms) between
+# them, each target getting SECONDS_PER_RUN seconds of the round; at saturation the target order
+# rotates from round to round. Medians are reported with the spread (min..max) across rounds.
 # The sidecar's capture worker takes only CPU its proxy leaves (capture.cpu.priority=idle): what
 # it could not keep up with is shed, counted, and reported per phase as the share captured.
 # Last line: sidecar_vs_nginx added_p99_ratio=X throughput_ratio=Y
@@ -25,6 +27,7 @@ WARMUP="${WARMUP:-2}"
 SAT_SECONDS="${SAT_SECONDS:-8}"
 WARM_SECONDS="${WARM_SECONDS:-5}"
 WARM_CYCLES="${WARM_CYCLES:-2}"
+SLICE_MS="${SLICE_MS:-500}"
 # The sidecar's JVM options. Default: a fixed heap, touched at start, as a latency-sensitive JVM
 # service is run: with the driftwatch command's -Xmx2g alone, G1 kept resizing the heap under
 # saturation, and rounds with twice the young collections ran about 15 % slower. The injector's
@@ -84,11 +87,18 @@ nginx_conf proxy "$NGINX_PORT" 2 "location / { proxy_pass http://stub; proxy_htt
 
 java -version >/dev/null 2>&1
 "$root/driftwatch" --version >/dev/null   # builds the jar if needed
-"$root/driftwatch" broker --port "$BROKER_PORT" >"$work/broker.log" 2>&1 &
+# The broker stands for a Kafka cluster on other machines. It runs in a session of its own, as the
+# servers here all do (see the sidecar below): in the load generators' scheduling group, the work
+# the sidecar's records give it (only during the sidecar's turns) delays the client itself, which
+# then counts the delay against the sidecar.
+setsid "$root/driftwatch" broker --port "$BROKER_PORT" >"$work/broker.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 60); do grep -q "ready at" "$work/broker.log" && break; sleep 1; done
 grep -q "ready at" "$work/broker.log" || { cat "$work/broker.log" >&2; echo "broker did not start" >&2; exit 3; }
-DRIFTWATCH_JAVA_OPTS="$SIDECAR_JAVA_OPTS" "$root/driftwatch" sidecar --upstream "http://127.0.0.1:$STUB_PORT" --listen "127.0.0.1:$SIDECAR_PORT" \
+# In a session of its own, as the nginx daemons are (they detach into their own): with the
+# kernel's autogroups a session is a scheduling group, and the sidecar would otherwise share one
+# with the load generators, as no proxy does in production.
+DRIFTWATCH_JAVA_OPTS="$SIDECAR_JAVA_OPTS" setsid "$root/driftwatch" sidecar --upstream "http://127.0.0.1:$STUB_PORT" --listen "127.0.0.1:$SIDECAR_PORT" \
   --admin-listen "127.0.0.1:$SIDECAR_ADMIN" --kafka "127.0.0.1:$BROKER_PORT" --set readiness.probe.interval.ms=0 \
   >"$work/sidecar.log" 2>&1 &
 pids+=($!)
@@ -96,6 +106,8 @@ for _ in $(seq 30); do curl -sf "http://127.0.0.1:$SIDECAR_ADMIN/healthz/live" >
 
 path="/v2/models/bench/infer"
 url() { case "$1" in direct) echo "http://127.0.0.1:$STUB_PORT$path";; nginx) echo "http://127.0.0.1:$NGINX_PORT$path";; sidecar) echo "http://127.0.0.1:$SIDECAR_PORT$path";; esac; }
+# The fixed-rate phase sends to all three targets from one client, in turns of SLICE_MS each.
+all="direct=$(url direct),nginx=$(url nginx),sidecar=$(url sidecar)"
 cat >"$work/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -125,19 +137,20 @@ counters() {
 for cycle in $(seq "$WARM_CYCLES"); do
   for t in direct nginx sidecar; do
     wrk -t2 -c16 -d"${WARM_SECONDS}s" -s "$work/post.lua" "$(url $t)" >/dev/null
-    java -Xmx256m "$client" "$(url $t)" "$work/body.json" "$RATE" "$WARM_SECONDS" 0 16 >/dev/null
   done
+  java -Xmx256m "$client" "$all" "$work/body.json" "$RATE" "$((3 * WARM_SECONDS))" 0 16 "$SLICE_MS" >/dev/null
 done
 
 targets=(direct nginx sidecar)
 : >"$work/results"
 for round in $(seq "$ROUNDS"); do
   order=("${targets[@]:$((round % 3))}" "${targets[@]:0:$((round % 3))}")
-  for t in "${order[@]}"; do
-    read -r s0 c0 a0 b0 <<<"$(counters)"
-    line=$(java -Xmx256m "$client" "$(url $t)" "$work/body.json" "$RATE" "$SECONDS_PER_RUN" "$WARMUP" 16)
+  read -r s0 c0 a0 b0 <<<"$(counters)"
+  lines=$(java -Xmx256m "$client" "$all" "$work/body.json" "$RATE" "$((3 * SECONDS_PER_RUN))" "$WARMUP" 16 "$SLICE_MS")
+  read -r s1 c1 a1 b1 <<<"$(counters)"
+  for t in "${targets[@]}"; do
+    line=$(grep "^target=$t " <<<"$lines" | cut -d' ' -f2-)
     if [ "$t" = sidecar ]; then
-      read -r s1 c1 a1 b1 <<<"$(counters)"
       line="$line shed=$((s1 - s0)) own_n=$((c1 - c0)) own_over_500us=$((c1 - c0 - (a1 - a0))) own_over_1ms=$((c1 - c0 - (b1 - b0)))"
     fi
     echo "round $round $t fixed-rate $RATE/s: $line"
@@ -168,7 +181,7 @@ function median(arr, n,   i, j, t, s) { for (i = 1; i <= n; i++) s[i] = arr[i]; 
 function mn(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] < m) m = arr[i]; return m }
 function mx(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] > m) m = arr[i]; return m }
 $3 == "fixed" { p50[$1, $2] = val($0, "p50_us"); p99[$1, $2] = val($0, "p99_us"); rounds[$1] = 1 }
-$3 == "fixed" && $2 == "sidecar" { fixedReq += val($0, "sent"); fixedShed += val($0, "shed"); ownN += val($0, "own_n"); own500 += val($0, "own_over_500us"); own1 += val($0, "own_over_1ms") }
+$3 == "fixed" && $2 == "sidecar" { fixedReq += val($0, "own_n"); fixedShed += val($0, "shed"); ownN += val($0, "own_n"); own500 += val($0, "own_over_500us"); own1 += val($0, "own_over_1ms") }
 $3 == "sat" { rps[$1, $2] = val($0, "rps") }
 $3 == "sat" && $2 == "sidecar" { satReq += val($0, "requests"); satShed += val($0, "shed") }
 END {

@@ -173,6 +173,7 @@ final class DemoCommand implements Callable<Integer> {
             + "  credit-risk/1 on "
             + model.executionProvider());
 
+    SidecarServer.disableLeakDetectionUnlessConfigured();
     SidecarServer sidecar =
         SidecarServer.start(
             SidecarConfig.builder()

@@ -119,6 +119,7 @@ final class SidecarCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     SidecarConfig config = config(System.getenv());
+    SidecarServer.disableLeakDetectionUnlessConfigured();
     SidecarServer sidecar = SidecarServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(sidecar::close));
     System.out.println(
