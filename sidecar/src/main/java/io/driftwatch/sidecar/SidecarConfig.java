@@ -50,6 +50,9 @@ import java.util.regex.Pattern;
  *     request has been sent (nginx {@code proxy_read_timeout}): a model silent for longer gets the
  *     client a 504, or its connection closed when the response had begun. Tokens of a stream that
  *     keep coming never trip it
+ * @param upstreamKeepaliveTimeout how long an idle connection to the model server is kept for the
+ *     next request of any client (nginx's upstream {@code keepalive_timeout}); set it below the
+ *     model server's own idle timeout, so that the server does not close one as it is reused
  * @param clientReadTimeout the longest a client may take to send a request head on a new
  *     connection, or leave between two reads of a request body (nginx {@code
  *     client_header_timeout}, {@code client_body_timeout}); then a 408, or the connection closed
@@ -102,6 +105,7 @@ public record SidecarConfig(
     double samplingRate,
     Duration upstreamConnectTimeout,
     Duration upstreamReadTimeout,
+    Duration upstreamKeepaliveTimeout,
     Duration clientReadTimeout,
     Duration clientSendTimeout,
     Duration clientIdleTimeout,
@@ -167,6 +171,11 @@ public record SidecarConfig(
               "60000",
               "Longest silence of the model server between two reads; then 504 (gRPC: per stream, then"
                   + " `DEADLINE_EXCEEDED`, or a reset once the response began)."),
+          new Key(
+              "upstream.keepalive.timeout.ms",
+              "4000",
+              "How long an idle connection to the model server is kept for reuse by any client;"
+                  + " keep it below the server's own idle timeout (uvicorn: 5 s)."),
           new Key(
               "client.read.timeout.ms",
               "60000",
@@ -276,6 +285,7 @@ public record SidecarConfig(
       throw invalid("upstreamConnectTimeout", upstreamConnectTimeout, "> 0");
     }
     checkPositive("upstreamReadTimeout", upstreamReadTimeout);
+    checkPositive("upstreamKeepaliveTimeout", upstreamKeepaliveTimeout);
     checkPositive("clientReadTimeout", clientReadTimeout);
     checkPositive("clientSendTimeout", clientSendTimeout);
     checkPositive("clientIdleTimeout", clientIdleTimeout);
@@ -681,6 +691,7 @@ public record SidecarConfig(
     private double samplingRate = 1.0;
     private Duration upstreamConnectTimeout = Duration.ofSeconds(2);
     private Duration upstreamReadTimeout = Duration.ofSeconds(60);
+    private Duration upstreamKeepaliveTimeout = Duration.ofSeconds(4);
     private Duration clientReadTimeout = Duration.ofSeconds(60);
     private Duration clientSendTimeout = Duration.ofSeconds(60);
     private Duration clientIdleTimeout = Duration.ofSeconds(75);
@@ -723,6 +734,7 @@ public record SidecarConfig(
       samplingRate = c.samplingRate;
       upstreamConnectTimeout = c.upstreamConnectTimeout;
       upstreamReadTimeout = c.upstreamReadTimeout;
+      upstreamKeepaliveTimeout = c.upstreamKeepaliveTimeout;
       clientReadTimeout = c.clientReadTimeout;
       clientSendTimeout = c.clientSendTimeout;
       clientIdleTimeout = c.clientIdleTimeout;
@@ -856,6 +868,11 @@ public record SidecarConfig(
 
     public Builder upstreamReadTimeout(Duration v) {
       upstreamReadTimeout = v;
+      return this;
+    }
+
+    public Builder upstreamKeepaliveTimeout(Duration v) {
+      upstreamKeepaliveTimeout = v;
       return this;
     }
 
@@ -1002,6 +1019,7 @@ public record SidecarConfig(
         case "sampling.rate" -> samplingRate(toDouble(key, v));
         case "upstream.connect.timeout.ms" -> upstreamConnectTimeout(toMillis(key, v));
         case "upstream.read.timeout.ms" -> upstreamReadTimeout(toMillis(key, v));
+        case "upstream.keepalive.timeout.ms" -> upstreamKeepaliveTimeout(toMillis(key, v));
         case "client.read.timeout.ms" -> clientReadTimeout(toMillis(key, v));
         case "client.send.timeout.ms" -> clientSendTimeout(toMillis(key, v));
         case "client.idle.timeout.ms" -> clientIdleTimeout(toMillis(key, v));
@@ -1054,6 +1072,7 @@ public record SidecarConfig(
           samplingRate,
           upstreamConnectTimeout,
           upstreamReadTimeout,
+          upstreamKeepaliveTimeout,
           clientReadTimeout,
           clientSendTimeout,
           clientIdleTimeout,

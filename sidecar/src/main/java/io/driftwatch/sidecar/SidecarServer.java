@@ -244,6 +244,7 @@ public final class SidecarServer implements AutoCloseable {
                   config.upstreamConnectTimeout(),
                   threads,
                   config.upstreamReadTimeout(),
+                  config.upstreamKeepaliveTimeout(),
                   config.clientReadTimeout(),
                   config.clientSendTimeout(),
                   config.clientIdleTimeout()),

@@ -702,6 +702,62 @@ class HostileTrafficIT {
     }
   }
 
+  // 7. Connections to the model, shared between clients.
+
+  @Test
+  void anIdleModelConnectionServesTheNextClientAndClosesAfterTheKeepaliveTimeout()
+      throws Exception {
+    try (SidecarServer sidecar =
+            SidecarServer.start(
+                config(raw.uri())
+                    .ioThreads(1) // one event loop, so one pool for both clients
+                    .upstreamKeepaliveTimeout(Duration.ofMillis(1500))
+                    .build(),
+                new ListSink());
+        Socket first = connect(sidecar);
+        Socket second = connect(sidecar)) {
+      byte[] body = Http.infer("shared", 1);
+      for (Socket s : List.of(first, second, first)) {
+        s.getOutputStream().write(ascii(post("/v2/models/iris/infer", body, "")));
+        s.getOutputStream().write(body);
+        RawResponse r = RawResponse.read(s.getInputStream());
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(RawModel.IRIS);
+      }
+      // Both clients stay connected: with a model connection per client there would be two.
+      assertThat(raw.heads).hasSize(3);
+      assertThat(raw.open.get()).isEqualTo(1);
+
+      // Idle for the keep-alive timeout: the model connection is closed, the clients are not.
+      await().atMost(WAIT).until(() -> raw.open.get() == 0);
+      second.getOutputStream().write(ascii(post("/v2/models/iris/infer", body, "")));
+      second.getOutputStream().write(body);
+      assertThat(RawResponse.read(second.getInputStream()).status()).isEqualTo(200);
+      assertThat(raw.open.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aModelConnectionThatCarriedAnAbandonedExchangeIsNotReused() throws Exception {
+    ListSink sink = new ListSink();
+    try (SidecarServer sidecar =
+        SidecarServer.start(config(raw.uri()).ioThreads(1).build(), sink)) {
+      byte[] body = chat("left");
+      try (Socket s = connect(sidecar)) {
+        s.getOutputStream().write(ascii(post("/v1/chat/completions", body, "x-tokens: 5\r\n")));
+        s.getOutputStream().write(body);
+        assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
+        s.setSoLinger(true, 0);
+      }
+      awaitRecord(sink, r -> r.getCaptureError().startsWith("client: closed"));
+      await().atMost(WAIT).until(() -> raw.open.get() == 0);
+      // The next request opens a connection of its own: the model sees a clean request.
+      assertServesAfterwards(sidecar);
+      assertThat(raw.heads).hasSize(2);
+      assertThat(raw.open.get()).isEqualTo(1);
+    }
+  }
+
   // Helpers.
 
   private static byte[] chat(String id) {

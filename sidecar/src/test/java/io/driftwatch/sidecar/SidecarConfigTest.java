@@ -122,6 +122,9 @@ class SidecarConfigTest {
         .hasMessage("upstreamConnectTimeout: PT0S (expected: > 0)");
     assertThatThrownBy(() -> SidecarConfig.fromProperties(Map.of("upstream.read.timeout.ms", "0")))
         .hasMessage("upstreamReadTimeout: PT0S (expected: > 0)");
+    assertThatThrownBy(
+            () -> SidecarConfig.fromProperties(Map.of("upstream.keepalive.timeout.ms", "0")))
+        .hasMessage("upstreamKeepaliveTimeout: PT0S (expected: > 0)");
     assertThatThrownBy(() -> SidecarConfig.fromProperties(Map.of("client.read.timeout.ms", "-1")))
         .hasMessage("clientReadTimeout: PT-0.001S (expected: > 0)");
     assertThatThrownBy(() -> SidecarConfig.builder().clientIdleTimeout(null).build())
@@ -135,13 +138,17 @@ class SidecarConfigTest {
     assertThat(d.clientReadTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(d.clientIdleTimeout()).isEqualTo(Duration.ofSeconds(75));
     assertThat(d.clientSendTimeout()).isEqualTo(Duration.ofSeconds(60));
+    // Below the idle timeouts of common model servers (uvicorn 5 s), unlike nginx's 60 s.
+    assertThat(d.upstreamKeepaliveTimeout()).isEqualTo(Duration.ofSeconds(4));
     SidecarConfig e =
         SidecarConfig.fromEnvironment(
             Map.of(
                 "DRIFTWATCH_SIDECAR_UPSTREAM_READ_TIMEOUT_MS", "300000",
                 "DRIFTWATCH_SIDECAR_CLIENT_READ_TIMEOUT_MS", "5000",
                 "DRIFTWATCH_SIDECAR_CLIENT_IDLE_TIMEOUT_MS", "1000",
-                "DRIFTWATCH_SIDECAR_CLIENT_SEND_TIMEOUT_MS", "2500"));
+                "DRIFTWATCH_SIDECAR_CLIENT_SEND_TIMEOUT_MS", "2500",
+                "DRIFTWATCH_SIDECAR_UPSTREAM_KEEPALIVE_TIMEOUT_MS", "1500"));
+    assertThat(e.upstreamKeepaliveTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(e.clientSendTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(e.upstreamReadTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(e.clientReadTimeout()).isEqualTo(Duration.ofSeconds(5));

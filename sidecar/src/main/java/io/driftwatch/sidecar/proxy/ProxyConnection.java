@@ -46,11 +46,13 @@ import org.slf4j.LoggerFactory;
  * One client connection and its upstream connection. Lives on one event loop (the upstream channel
  * is registered on the client's), so its state needs no locking.
  *
- * <p>Requests are forwarded in arrival order over one keep-alive upstream connection, opened on the
- * first request; their exchanges wait in a FIFO, and each upstream response belongs to the FIFO's
- * head, which keeps HTTP/1.1 pipelining in order. Reading from one side stops while the other side
- * cannot take more (channel writability), so a slow client or model never makes the proxy buffer
- * without bound.
+ * <p>Requests are forwarded in arrival order over one keep-alive upstream connection, taken from
+ * the event loop's {@link UpstreamPool} (or opened) for the first request and given back when the
+ * last exchange on it ends; their exchanges wait in a FIFO, and each upstream response belongs to
+ * the FIFO's head, which keeps HTTP/1.1 pipelining in order. A connection the model closes, or one
+ * that carried part of an exchange given up on, is never given back. Reading from one side stops
+ * while the other side cannot take more (channel writability), so a slow client or model never
+ * makes the proxy buffer without bound.
  *
  * <p>Timeouts, as nginx has them: a model silent for {@code upstreamReadTimeout} between two reads
  * while a response is due gets the client a 504 (or, once the response has begun, a closed
@@ -110,7 +112,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       CaptureTap tap,
       ProxyObserver observer,
       AtomicInteger inFlight,
-      ExchangeTracer tracer) {}
+      ExchangeTracer tracer,
+      UpstreamPool pool) {}
 
   private final Shared shared;
   private final ArrayDeque<InFlight> exchanges = new ArrayDeque<>();
@@ -416,7 +419,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (upstream == null) {
-      connect();
+      Channel idle = shared.pool().take(lastClientReadNanos);
+      if (idle != null) {
+        lease(idle);
+      } else {
+        connect();
+      }
     }
     ex.sentOn = upstream;
     if (!upstreamConnected) {
@@ -439,7 +447,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new HttpClientCodec(), new UpstreamHandler());
+                    ch.pipeline()
+                        .addLast(
+                            new HttpClientCodec(),
+                            new UpstreamLink(shared.pool(), ProxyConnection.this));
                   }
                 });
     ChannelFuture f = b.connect(shared.settings().upstreamHost(), shared.settings().upstreamPort());
@@ -674,6 +685,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
             upstreamConnected = false;
           }
           ch.close();
+        } else if (upstream == ch && (reading == null || reading.sentOn != ch) && !carries(ch)) {
+          release(ch);
         }
         if (!ex.clientKeepAlive) {
           client.flush();
@@ -975,28 +988,84 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The handler on the upstream channel: hands everything back to this connection. */
-  private final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+  /** Takes an idle upstream connection from the pool for this client connection's exchanges. */
+  private void lease(Channel ch) {
+    ch.pipeline().get(UpstreamLink.class).owner = this;
+    upstream = ch;
+    upstreamConnected = true;
+    updateAutoRead();
+  }
+
+  /**
+   * Gives the upstream connection back to the pool: its last exchange ended, nothing more of this
+   * client's goes over it, and the model keeps it open. The response's end, written to the client
+   * just before, is flushed now, as the upstream read that would have flushed it is no longer ours.
+   */
+  private void release(Channel ch) {
+    upstream = null;
+    upstreamConnected = false;
+    ch.pipeline().get(UpstreamLink.class).owner = null;
+    ch.config().setAutoRead(true);
+    shared.pool().give(ch, lastUpstreamReadNanos);
+    client.flush();
+    updateAutoRead();
+  }
+
+  /** Whether an exchange still waiting for its response went over {@code ch}. */
+  private boolean carries(Channel ch) {
+    for (InFlight ex : exchanges) {
+      if (ex.sentOn == ch) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The handler on an upstream connection: hands everything to the client connection that leases
+   * it. While the connection waits in the pool, anything the model sends on it is out of turn and
+   * closes it, and its close takes it out of the pool.
+   */
+  private static final class UpstreamLink extends ChannelInboundHandlerAdapter {
+    private final UpstreamPool pool;
+    ProxyConnection owner;
+
+    UpstreamLink(UpstreamPool pool, ProxyConnection owner) {
+      this.pool = pool;
+      this.owner = owner;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      fromUpstream(ctx.channel(), msg);
+      if (owner == null) {
+        ReferenceCountUtil.release(msg);
+        ctx.close();
+        return;
+      }
+      owner.fromUpstream(ctx.channel(), msg);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-      if (client.isActive()) {
-        client.flush();
+      if (owner != null && owner.client.isActive()) {
+        owner.client.flush();
       }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      updateAutoRead();
+      if (owner != null) {
+        owner.updateAutoRead();
+      }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      upstreamClosed(ctx.channel());
+      if (owner == null) {
+        pool.forget(ctx.channel());
+        return;
+      }
+      owner.upstreamClosed(ctx.channel());
     }
 
     @Override

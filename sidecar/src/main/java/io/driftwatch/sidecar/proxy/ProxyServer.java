@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP/1.1 reverse proxy: accepts client connections and streams each request to the model
- * server over one upstream connection per client connection, and each response back, while a {@link
+ * server over a keep-alive upstream connection, leased from its event loop's {@link UpstreamPool}
+ * while the client connection has exchanges in flight, and each response back, while a {@link
  * CaptureTap} decides what to copy. Bodies are forwarded chunk by chunk as they arrive, never
  * aggregated. A connection that opens with the HTTP/2 preface (gRPC over cleartext) is proxied as
  * HTTP/2 to the {@link H2cRoute} instead, on the same port.
@@ -85,7 +86,13 @@ public final class ProxyServer implements AutoCloseable {
         new DefaultChannelGroup("driftwatch-clients", GlobalEventExecutor.INSTANCE);
     AtomicInteger inFlight = new AtomicInteger();
     ProxyConnection.Shared shared =
-        new ProxyConnection.Shared(settings, tap, observer, inFlight, tracer);
+        new ProxyConnection.Shared(
+            settings,
+            tap,
+            observer,
+            inFlight,
+            tracer,
+            new UpstreamPool(settings.upstreamKeepaliveTimeout()));
     H2cProxyConnection.Shared h2 =
         new H2cProxyConnection.Shared(
             h2c,
@@ -186,6 +193,8 @@ public final class ProxyServer implements AutoCloseable {
    * @param ioThreads event loop threads; 0 for Netty's default (twice the cores)
    * @param upstreamReadTimeout the longest wait between two reads from the model server while a
    *     response is due; then a 504, or the connection closed when the response had begun
+   * @param upstreamKeepaliveTimeout how long an idle connection to the model server waits in the
+   *     event loop's {@link UpstreamPool} for the next request; then it is closed
    * @param clientReadTimeout the longest a new connection may take to send its first request head,
    *     and the longest wait between two reads of a request body; then a 408 or a close
    * @param clientSendTimeout the longest a client may take nothing of a response the proxy holds
@@ -200,6 +209,7 @@ public final class ProxyServer implements AutoCloseable {
       Duration connectTimeout,
       int ioThreads,
       Duration upstreamReadTimeout,
+      Duration upstreamKeepaliveTimeout,
       Duration clientReadTimeout,
       Duration clientSendTimeout,
       Duration clientIdleTimeout) {
