@@ -183,7 +183,7 @@ function median(arr, n,   i, j, t, s) { for (i = 1; i <= n; i++) s[i] = arr[i]; 
 function mn(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] < m) m = arr[i]; return m }
 function mx(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] > m) m = arr[i]; return m }
 $3 == "fixed" { p50[$1, $2] = val($0, "p50_us"); p99[$1, $2] = val($0, "p99_us"); rounds[$1] = 1 }
-$3 == "fixed" && $2 == "sidecar" { fixedReq += val($0, "own_n"); fixedShed += val($0, "shed"); ownN += val($0, "own_n"); own500 += val($0, "own_over_500us"); own1 += val($0, "own_over_1ms") }
+$3 == "fixed" && $2 == "sidecar" { fixedShed += val($0, "shed"); ownN += val($0, "own_n"); own500 += val($0, "own_over_500us"); own1 += val($0, "own_over_1ms") }
 $3 == "sat" { rps[$1, $2] = val($0, "rps") }
 $3 == "sat" && $2 == "sidecar" { satReq += val($0, "requests"); satShed += val($0, "shed") }
 END {
@@ -198,7 +198,7 @@ END {
   printf "direct   saturation %9.0f req/s (median of %d rounds)\n", median(dthr, n), n
   # One record per request here (one row each): the share captured is the share not shed.
   printf "sidecar  its own time (request head in to last byte out, the model'"'"'s included) at the fixed rate: %.2f%% over 0.5 ms, %.2f%% over 1 ms (of %d)\n", ownN ? 100 * own500 / ownN : 0, ownN ? 100 * own1 / ownN : 0, ownN
-  printf "sidecar  captured at the fixed rate %.1f%% (%d of %d shed), at saturation %.1f%% (%d of %d shed)\n", fixedReq ? 100 * (1 - fixedShed / fixedReq) : 0, fixedShed, fixedReq, satReq ? 100 * (1 - satShed / satReq) : 0, satShed, satReq
+  printf "sidecar  captured at the fixed rate %.1f%% (%d of %d shed), at saturation %.1f%% (%d of %d shed)\n", ownN ? 100 * (1 - fixedShed / ownN) : 0, fixedShed, ownN, satReq ? 100 * (1 - satShed / satReq) : 0, satShed, satReq
   x = m99["nginx"] > 0 ? m99["sidecar"] / m99["nginx"] : 0
   y = mthr["nginx"] > 0 ? mthr["sidecar"] / mthr["nginx"] : 0
   printf "sidecar_vs_nginx added_p99_ratio=%.2f throughput_ratio=%.2f\n", x, y

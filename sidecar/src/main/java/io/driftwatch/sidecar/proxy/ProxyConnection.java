@@ -686,6 +686,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
           }
           ch.close();
         } else if (upstream == ch && (reading == null || reading.sentOn != ch) && !carries(ch)) {
+          // reading is checked apart: after an early response its exchange has left the FIFO
+          // while the rest of its body still goes over ch.
           release(ch);
         }
         if (!ex.clientKeepAlive) {

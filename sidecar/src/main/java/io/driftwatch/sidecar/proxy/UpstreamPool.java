@@ -81,11 +81,6 @@ final class UpstreamPool {
     idle.get().entries.removeIf(e -> e.channel() == ch);
   }
 
-  /** Idle connections on the calling event loop (for tests). */
-  int idleHere() {
-    return idle.get().entries.size();
-  }
-
   private void schedule(Idle q, EventLoop loop, long delayNanos) {
     loop.schedule(() -> sweep(q, loop), delayNanos, TimeUnit.NANOSECONDS);
   }
