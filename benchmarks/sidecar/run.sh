@@ -36,6 +36,9 @@ SLICE_MS="${SLICE_MS:-500}"
 # default pod gives it 256 MB (-Xmx256m; in a 512Mi container the JVM picks the serial collector):
 # set SIDECAR_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" to measure that.
 SIDECAR_JAVA_OPTS="${SIDECAR_JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch}"
+# Further sidecar settings, KEY=VALUE separated by spaces, each passed as --set KEY=VALUE; e.g.
+# SIDECAR_SET="io.transport=io_uring" measures the io_uring transport instead of the default.
+SIDECAR_SET="${SIDECAR_SET:-}"
 STUB_PORT=18001 NGINX_PORT=18002 SIDECAR_PORT=18003 SIDECAR_ADMIN=18004 BROKER_PORT=18092
 
 for tool in nginx wrk java; do
@@ -64,6 +67,8 @@ open(sys.argv[1], "w").write(body)
 PY
 echo "request body: $(wc -c <"$work/body.json") bytes"
 echo "sidecar JVM options: $SIDECAR_JAVA_OPTS"
+sidecar_set=()
+for kv in $SIDECAR_SET; do sidecar_set+=(--set "$kv"); done
 
 response='{"model_name":"bench","model_version":"1","id":"bench","outputs":[{"name":"probability","shape":[1],"datatype":"FP32","data":[0.25]}]}'
 nginx_conf() { # name port workers server-body
@@ -101,10 +106,11 @@ grep -q "ready at" "$work/broker.log" || { cat "$work/broker.log" >&2; echo "bro
 # kernel's autogroups a session is a scheduling group, and the sidecar would otherwise share one
 # with the load generators, as no proxy does in production.
 DRIFTWATCH_JAVA_OPTS="$SIDECAR_JAVA_OPTS" setsid "$root/driftwatch" sidecar --upstream "http://127.0.0.1:$STUB_PORT" --listen "127.0.0.1:$SIDECAR_PORT" \
-  --admin-listen "127.0.0.1:$SIDECAR_ADMIN" --kafka "127.0.0.1:$BROKER_PORT" --set readiness.probe.interval.ms=0 \
+  --admin-listen "127.0.0.1:$SIDECAR_ADMIN" --kafka "127.0.0.1:$BROKER_PORT" --set readiness.probe.interval.ms=0 ${sidecar_set[@]+"${sidecar_set[@]}"} \
   >"$work/sidecar.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 30); do curl -sf "http://127.0.0.1:$SIDECAR_ADMIN/healthz/live" >/dev/null && break; sleep 1; done
+grep -o "proxy on .*) " "$work/sidecar.log" | sed 's/^/sidecar: /' || { cat "$work/sidecar.log" >&2; echo "sidecar did not start" >&2; exit 3; }
 
 path="/v2/models/bench/infer"
 url() { case "$1" in direct) echo "http://127.0.0.1:$STUB_PORT$path";; nginx) echo "http://127.0.0.1:$NGINX_PORT$path";; sidecar) echo "http://127.0.0.1:$SIDECAR_PORT$path";; esac; }

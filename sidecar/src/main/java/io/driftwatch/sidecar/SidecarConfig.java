@@ -67,6 +67,9 @@ import java.util.regex.Pattern;
  * @param shutdownTimeout how long {@link SidecarServer#close()} waits for in-flight requests and
  *     for Kafka to take what is captured; the rest is counted dropped ({@code reason=shutdown})
  * @param ioThreads proxy event loop threads; 0 for one per available processor
+ * @param ioTransport the proxy's socket transport: one of {@link #IO_TRANSPORTS}; {@code auto} is
+ *     epoll where Netty's native library loads, else NIO. One asked for and not available here (an
+ *     io_uring the kernel or a seccomp profile refuses) falls back to {@code auto} with a warning
  * @param protocol which serving protocols are captured: one of {@link #PROTOCOLS}; {@code auto}
  *     reads KServe v2, KServe v1 and OpenAI calls, each recognised by its path
  * @param genericPaths with {@code generic-json}: the path prefixes of the POST requests captured
@@ -112,6 +115,7 @@ public record SidecarConfig(
     Duration readinessProbeInterval,
     Duration shutdownTimeout,
     int ioThreads,
+    String ioTransport,
     String protocol,
     List<String> genericPaths,
     Map<String, String> genericFeatures,
@@ -138,6 +142,9 @@ public record SidecarConfig(
   public static final String DEFAULT_LABELS_TOPIC = "driftwatch.labels";
 
   /** The values of {@code protocol}. */
+  /** The values of {@code io.transport}. */
+  public static final List<String> IO_TRANSPORTS = List.of("auto", "epoll", "io_uring", "nio");
+
   public static final List<String> PROTOCOLS =
       List.of("auto", "kserve-v2", "kserve-v1", "openai", "generic-json");
 
@@ -198,6 +205,11 @@ public record SidecarConfig(
           new Key("readiness.probe.interval.ms", "5000", "Model readiness probe period; 0: off."),
           new Key("shutdown.timeout.ms", "10000", "Drain time on shutdown before dropping."),
           new Key("io.threads", "0", "Proxy event loop threads; 0: one per processor."),
+          new Key(
+              "io.transport",
+              "auto",
+              "Proxy socket transport: `auto` (epoll, else NIO), `epoll`, `io_uring` or `nio`; one"
+                  + " not available here falls back to `auto` with a warning."),
           new Key(
               "protocol",
               "auto",
@@ -298,6 +310,10 @@ public record SidecarConfig(
     if (ioThreads < 0) {
       throw invalid("ioThreads", ioThreads, ">= 0; 0 for one per processor");
     }
+    if (ioTransport == null || !IO_TRANSPORTS.contains(ioTransport.trim())) {
+      throw invalid("ioTransport", ioTransport, String.join(", ", IO_TRANSPORTS));
+    }
+    ioTransport = ioTransport.trim();
     if (protocol == null || !PROTOCOLS.contains(protocol.trim())) {
       throw invalid("protocol", protocol, String.join(", ", PROTOCOLS));
     }
@@ -698,6 +714,7 @@ public record SidecarConfig(
     private Duration readinessProbeInterval = Duration.ofSeconds(5);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private int ioThreads = 0;
+    private String ioTransport = "auto";
     private String protocol = "auto";
     private List<String> genericPaths = List.of("/");
     private Map<String, String> genericFeatures = Map.of();
@@ -741,6 +758,7 @@ public record SidecarConfig(
       readinessProbeInterval = c.readinessProbeInterval;
       shutdownTimeout = c.shutdownTimeout;
       ioThreads = c.ioThreads;
+      ioTransport = c.ioTransport;
       protocol = c.protocol;
       genericPaths = c.genericPaths;
       genericFeatures = c.genericFeatures;
@@ -907,6 +925,12 @@ public record SidecarConfig(
       return this;
     }
 
+    /** One of {@link #IO_TRANSPORTS}. */
+    public Builder ioTransport(String v) {
+      ioTransport = v;
+      return this;
+    }
+
     /** One of {@link #PROTOCOLS}. */
     public Builder protocol(String v) {
       protocol = v;
@@ -1026,6 +1050,7 @@ public record SidecarConfig(
         case "readiness.probe.interval.ms" -> readinessProbeInterval(toMillis(key, v));
         case "shutdown.timeout.ms" -> shutdownTimeout(toMillis(key, v));
         case "io.threads" -> ioThreads(toInt(key, v));
+        case "io.transport" -> ioTransport(oneOf(key, v, IO_TRANSPORTS));
         case "protocol" -> protocol(v);
         case "generic.paths" -> genericPaths(splitList(v));
         case "generic.features" -> genericFeatures(parsePointers(key, v));
@@ -1079,6 +1104,7 @@ public record SidecarConfig(
           readinessProbeInterval,
           shutdownTimeout,
           ioThreads,
+          ioTransport,
           protocol,
           genericPaths,
           genericFeatures,
@@ -1110,6 +1136,13 @@ public record SidecarConfig(
         throw invalid(key, v, String.join(", ", CapturePriority.VALUES));
       }
       return p;
+    }
+
+    private static String oneOf(String key, String v, List<String> values) {
+      if (!values.contains(v.trim())) {
+        throw invalid(key, v, String.join(", ", values));
+      }
+      return v.trim();
     }
 
     private static int toInt(String key, String v) {

@@ -244,6 +244,7 @@ public final class SidecarServer implements AutoCloseable {
                   config.upstreamPort(),
                   config.upstreamConnectTimeout(),
                   threads,
+                  config.ioTransport(),
                   config.upstreamReadTimeout(),
                   config.upstreamKeepaliveTimeout(),
                   config.clientReadTimeout(),
@@ -320,6 +321,11 @@ public final class SidecarServer implements AutoCloseable {
       labels.close(Duration.ZERO);
       throw e;
     }
+  }
+
+  /** The proxy's socket transport: {@code epoll}, {@code io_uring} or {@code nio}. */
+  public String transport() {
+    return proxy.transport();
   }
 
   /** The proxy port: clients send inference requests here. */

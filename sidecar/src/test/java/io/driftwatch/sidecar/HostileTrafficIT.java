@@ -111,8 +111,14 @@ class HostileTrafficIT {
     assertThat(leaks).as("Netty buffer leaks").isEmpty();
   }
 
-  private static SidecarConfig.Builder config(URI upstream) {
+  /** The proxy's socket transport ({@code io.transport}) for every case of this class. */
+  String transport() {
+    return "auto";
+  }
+
+  private SidecarConfig.Builder config(URI upstream) {
     return SidecarConfig.builder()
+        .ioTransport(transport())
         .upstream(upstream)
         .listenHost("127.0.0.1")
         .listenPort(0)

@@ -113,6 +113,15 @@ class SidecarConfigTest {
                     Map.of("DRIFTWATCH_SIDECAR_CAPTURE_CPU_PRIORITY", "normal"))
                 .capturePriority())
         .isEqualTo(CapturePriority.NORMAL);
+    assertThat(SidecarConfig.builder().build().ioTransport()).isEqualTo("auto");
+    assertThat(
+            SidecarConfig.fromEnvironment(Map.of("DRIFTWATCH_SIDECAR_IO_TRANSPORT", " io_uring "))
+                .ioTransport())
+        .isEqualTo("io_uring");
+    assertThatThrownBy(() -> SidecarConfig.fromProperties(Map.of("io.transport", "uring")))
+        .hasMessage("io.transport: uring (expected: auto, epoll, io_uring, nio)");
+    assertThatThrownBy(() -> SidecarConfig.builder().ioTransport("kqueue").build())
+        .hasMessage("ioTransport: kqueue (expected: auto, epoll, io_uring, nio)");
     assertThatThrownBy(
             () -> SidecarConfig.builder().producerOverride("bootstrap.servers", "x:1").build())
         .hasMessageStartingWith("producerOverrides: bootstrap.servers (expected: none of");

@@ -13,9 +13,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP/1.1 reverse proxy: accepts client connections and streams each request to the model
@@ -26,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * HTTP/2 to the {@link H2cRoute} instead, on the same port.
  */
 public final class ProxyServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel serverChannel;
@@ -48,9 +51,9 @@ public final class ProxyServer implements AutoCloseable {
     this.inFlight = inFlight;
   }
 
-  /** The socket transport serving the proxy: {@code epoll} or {@code nio}. */
+  /** The socket transport serving the proxy: {@code epoll}, {@code io_uring} or {@code nio}. */
   public String transport() {
-    return transport.name().toLowerCase(Locale.ROOT);
+    return transport.configName();
   }
 
   /**
@@ -79,7 +82,7 @@ public final class ProxyServer implements AutoCloseable {
       ProxyObserver observer,
       ExchangeTracer tracer,
       H2cRoute h2c) {
-    Transport transport = Transport.best();
+    Transport transport = Transport.select(settings.transport(), LOG::warn);
     EventLoopGroup boss = transport.group(1, "driftwatch-accept");
     EventLoopGroup workers = transport.group(settings.ioThreads(), "driftwatch-proxy");
     ChannelGroup clients =
@@ -191,6 +194,8 @@ public final class ProxyServer implements AutoCloseable {
    * @param upstreamPort the model server's port
    * @param connectTimeout how long an upstream connect may take before the client gets a 502
    * @param ioThreads event loop threads; 0 for Netty's default (twice the cores)
+   * @param transport the socket transport asked for: {@code auto}, {@code epoll}, {@code io_uring}
+   *     or {@code nio} (see {@link Transport#select})
    * @param upstreamReadTimeout the longest wait between two reads from the model server while a
    *     response is due; then a 504, or the connection closed when the response had begun
    * @param upstreamKeepaliveTimeout how long an idle connection to the model server waits in the
@@ -208,6 +213,7 @@ public final class ProxyServer implements AutoCloseable {
       int upstreamPort,
       Duration connectTimeout,
       int ioThreads,
+      String transport,
       Duration upstreamReadTimeout,
       Duration upstreamKeepaliveTimeout,
       Duration clientReadTimeout,
