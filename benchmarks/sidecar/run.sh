@@ -21,7 +21,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
 # Five rounds: with three, the median added p99 still moved by tens of µs from run to run. A run
-# takes about 7 minutes.
+# takes about 8 minutes.
 ROUNDS="${ROUNDS:-5}"
 RATE="${RATE:-1000}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"

@@ -141,10 +141,10 @@ public record SidecarConfig(
   /** The default topic of label records, shared with the stream job. */
   public static final String DEFAULT_LABELS_TOPIC = "driftwatch.labels";
 
-  /** The values of {@code protocol}. */
   /** The values of {@code io.transport}. */
   public static final List<String> IO_TRANSPORTS = List.of("auto", "epoll", "io_uring", "nio");
 
+  /** The values of {@code protocol}. */
   public static final List<String> PROTOCOLS =
       List.of("auto", "kserve-v2", "kserve-v1", "openai", "generic-json");
 
