@@ -16,6 +16,7 @@
 # Last line: sidecar_vs_nginx added_p99_ratio=X throughput_ratio=Y
 #   X = added p99 of the sidecar / added p99 of nginx at the fixed rate (lower is better)
 #   Y = saturation throughput of the sidecar / that of nginx (higher is better)
+# The line before it gives X and Y of each round, and how many rounds met 1.0.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -202,7 +203,7 @@ END {
   n = 0; for (r in rounds) n++
   for (ti = 1; ti <= 2; ti++) {
     t = ti == 1 ? "nginx" : "sidecar"
-    for (r = 1; r <= n; r++) { a50[r] = p50[r, t] - p50[r, "direct"]; a99[r] = p99[r, t] - p99[r, "direct"]; thr[r] = rps[r, t] + 0 }
+    for (r = 1; r <= n; r++) { a50[r] = p50[r, t] - p50[r, "direct"]; a99[r] = p99[r, t] - p99[r, "direct"]; thr[r] = rps[r, t] + 0; r99[r, t] = a99[r]; rthr[r, t] = thr[r] }
     m50[t] = median(a50, n); m99[t] = median(a99, n); mthr[t] = median(thr, n)
     printf "%-8s added p50 %7.1f us (%.1f..%.1f)  added p99 %7.1f us (%.1f..%.1f)  saturation %9.0f req/s (%.0f..%.0f)\n", t, m50[t], mn(a50, n), mx(a50, n), m99[t], mn(a99, n), mx(a99, n), mthr[t], mn(thr, n), mx(thr, n)
   }
@@ -211,6 +212,15 @@ END {
   # One record per request here (one row each): the share captured is the share not shed.
   printf "sidecar  its own time (request head in to last byte out, the model'"'"'s included) at the fixed rate: %.2f%% over 0.5 ms, %.2f%% over 1 ms (of %d)\n", ownN ? 100 * own500 / ownN : 0, ownN ? 100 * own1 / ownN : 0, ownN
   printf "sidecar  captured at the fixed rate %.1f%% (%d of %d shed), at saturation %.1f%% (%d of %d shed)\n", ownN ? 100 * (1 - fixedShed / ownN) : 0, fixedShed, ownN, satReq ? 100 * (1 - satShed / satReq) : 0, satShed, satReq
+  # The ratios of each round, so that the spread of X and Y themselves shows (the last line takes
+  # the medians of the per-round values above, not of these ratios).
+  xs = ""; ys = ""; xk = 0; yk = 0
+  for (r = 1; r <= n; r++) {
+    xr = r99[r, "nginx"] > 0 ? r99[r, "sidecar"] / r99[r, "nginx"] : 0
+    yr = rthr[r, "nginx"] > 0 ? rthr[r, "sidecar"] / rthr[r, "nginx"] : 0
+    xs = xs sprintf(" %.2f", xr); ys = ys sprintf(" %.2f", yr); xk += xr <= 1.0; yk += yr >= 1.0
+  }
+  printf "per round: added_p99_ratio%s (%d of %d at or below 1.0); throughput_ratio%s (%d of %d at or above 1.0)\n", xs, xk, n, ys, yk, n
   x = m99["nginx"] > 0 ? m99["sidecar"] / m99["nginx"] : 0
   y = mthr["nginx"] > 0 ? mthr["sidecar"] / mthr["nginx"] : 0
   printf "sidecar_vs_nginx added_p99_ratio=%.2f throughput_ratio=%.2f\n", x, y
