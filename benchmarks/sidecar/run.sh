@@ -203,7 +203,7 @@ END {
   n = 0; for (r in rounds) n++
   for (ti = 1; ti <= 2; ti++) {
     t = ti == 1 ? "nginx" : "sidecar"
-    for (r = 1; r <= n; r++) { a50[r] = p50[r, t] - p50[r, "direct"]; a99[r] = p99[r, t] - p99[r, "direct"]; thr[r] = rps[r, t] + 0; r99[r, t] = a99[r]; rthr[r, t] = thr[r] }
+    for (r = 1; r <= n; r++) { a50[r] = p50[r, t] - p50[r, "direct"]; a99[r] = p99[r, t] - p99[r, "direct"]; thr[r] = rps[r, t] + 0 }
     m50[t] = median(a50, n); m99[t] = median(a99, n); mthr[t] = median(thr, n)
     printf "%-8s added p50 %7.1f us (%.1f..%.1f)  added p99 %7.1f us (%.1f..%.1f)  saturation %9.0f req/s (%.0f..%.0f)\n", t, m50[t], mn(a50, n), mx(a50, n), m99[t], mn(a99, n), mx(a99, n), mthr[t], mn(thr, n), mx(thr, n)
   }
@@ -216,8 +216,9 @@ END {
   # the medians of the per-round values above, not of these ratios).
   xs = ""; ys = ""; xk = 0; yk = 0
   for (r = 1; r <= n; r++) {
-    xr = r99[r, "nginx"] > 0 ? r99[r, "sidecar"] / r99[r, "nginx"] : 0
-    yr = rthr[r, "nginx"] > 0 ? rthr[r, "sidecar"] / rthr[r, "nginx"] : 0
+    an = p99[r, "nginx"] - p99[r, "direct"]
+    xr = an > 0 ? (p99[r, "sidecar"] - p99[r, "direct"]) / an : 0
+    yr = rps[r, "nginx"] + 0 > 0 ? rps[r, "sidecar"] / rps[r, "nginx"] : 0
     xs = xs sprintf(" %.2f", xr); ys = ys sprintf(" %.2f", yr); xk += xr <= 1.0; yk += yr >= 1.0
   }
   printf "per round: added_p99_ratio%s (%d of %d at or below 1.0); throughput_ratio%s (%d of %d at or above 1.0)\n", xs, xk, n, ys, yk, n
