@@ -44,7 +44,9 @@ SLICE_MS="${SLICE_MS:-500}"
 # set SIDECAR_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" to measure that.
 SIDECAR_JAVA_OPTS="${SIDECAR_JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch}"
 # Further sidecar settings, KEY=VALUE separated by spaces, each passed as --set KEY=VALUE; e.g.
-# SIDECAR_SET="io.transport=io_uring" measures the io_uring transport instead of the default.
+# SIDECAR_SET="io.transport=io_uring" measures the io_uring transport instead of the default, and
+# SIDECAR_SET="io.cpu.priority=normal" the event loops in the ordinary scheduling class instead of
+# SCHED_BATCH.
 SIDECAR_SET="${SIDECAR_SET:-}"
 STUB_PORT=18001 NGINX_PORT=18002 SIDECAR_PORT=18003 SIDECAR_ADMIN=18004 BROKER_PORT=18092
 

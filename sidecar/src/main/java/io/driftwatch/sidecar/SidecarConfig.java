@@ -1,7 +1,7 @@
 package io.driftwatch.sidecar;
 
 import com.fasterxml.jackson.core.JsonPointer;
-import io.driftwatch.sidecar.capture.CapturePriority;
+import io.driftwatch.sidecar.sched.CpuPriority;
 import io.driftwatch.sidecar.tracing.OtlpSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -41,8 +41,9 @@ import java.util.regex.Pattern;
  *     records of longer bodies are marked truncated. Memory: up to twice this per in-flight request
  * @param captureQueueRecords the most captured exchanges waiting for the capture worker
  * @param captureQueueBytes the most bytes those exchanges may hold
- * @param capturePriority how the capture worker competes with the proxy for CPU: {@code IDLE}
- *     (Linux {@code SCHED_IDLE}) takes only what the proxy leaves, see {@link CapturePriority}
+ * @param capturePriority how the capture worker competes with the proxy for CPU, one of {@link
+ *     #CAPTURE_CPU_PRIORITIES}: {@code IDLE} (Linux {@code SCHED_IDLE}) takes only what the proxy
+ *     leaves, see {@link CpuPriority}
  * @param samplingRate the fraction of successful predictions captured, by prediction id hash;
  *     errors (status ≥ 400) are always captured
  * @param upstreamConnectTimeout how long a connect to the model server may take before a 502
@@ -70,6 +71,9 @@ import java.util.regex.Pattern;
  * @param ioTransport the proxy's socket transport: one of {@link #IO_TRANSPORTS}; {@code auto} is
  *     epoll where Netty's native library loads, else NIO. One asked for and not available here (an
  *     io_uring the kernel or a seccomp profile refuses) falls back to {@code auto} with a warning
+ * @param ioCpuPriority how the proxy's event loops compete for CPU, one of {@link
+ *     #IO_CPU_PRIORITIES}: {@code BATCH} (Linux {@code SCHED_BATCH}) does not preempt the thread on
+ *     its core when it wakes, see {@link CpuPriority}
  * @param protocol which serving protocols are captured: one of {@link #PROTOCOLS}; {@code auto}
  *     reads KServe v2, KServe v1 and OpenAI calls, each recognised by its path
  * @param genericPaths with {@code generic-json}: the path prefixes of the POST requests captured
@@ -104,7 +108,7 @@ public record SidecarConfig(
     int maxCaptureBytes,
     int captureQueueRecords,
     long captureQueueBytes,
-    CapturePriority capturePriority,
+    CpuPriority capturePriority,
     double samplingRate,
     Duration upstreamConnectTimeout,
     Duration upstreamReadTimeout,
@@ -116,6 +120,7 @@ public record SidecarConfig(
     Duration shutdownTimeout,
     int ioThreads,
     String ioTransport,
+    CpuPriority ioCpuPriority,
     String protocol,
     List<String> genericPaths,
     Map<String, String> genericFeatures,
@@ -143,6 +148,14 @@ public record SidecarConfig(
 
   /** The values of {@code io.transport}. */
   public static final List<String> IO_TRANSPORTS = List.of("auto", "epoll", "io_uring", "nio");
+
+  /** The values of {@code capture.cpu.priority}. */
+  public static final List<CpuPriority> CAPTURE_CPU_PRIORITIES =
+      List.of(CpuPriority.IDLE, CpuPriority.NORMAL);
+
+  /** The values of {@code io.cpu.priority}. */
+  public static final List<CpuPriority> IO_CPU_PRIORITIES =
+      List.of(CpuPriority.BATCH, CpuPriority.NORMAL);
 
   /** The values of {@code protocol}. */
   public static final List<String> PROTOCOLS =
@@ -210,6 +223,11 @@ public record SidecarConfig(
               "auto",
               "Proxy socket transport: `auto` (epoll, else NIO), `epoll`, `io_uring` or `nio`; one"
                   + " not available here falls back to `auto` with a warning."),
+          new Key(
+              "io.cpu.priority",
+              "batch",
+              "`batch`: the proxy's event loops, woken, do not preempt the thread on their core"
+                  + " (Linux `SCHED_BATCH`; same CPU share); `normal`: they do."),
           new Key(
               "protocol",
               "auto",
@@ -285,8 +303,8 @@ public record SidecarConfig(
           captureQueueBytes,
           ">= " + oneExchange + ", room for one exchange of 2 x maxCaptureBytes + 512");
     }
-    if (capturePriority == null) {
-      throw invalid("capturePriority", null, String.join(", ", CapturePriority.VALUES));
+    if (capturePriority == null || !CAPTURE_CPU_PRIORITIES.contains(capturePriority)) {
+      throw invalid("capturePriority", capturePriority, names(CAPTURE_CPU_PRIORITIES));
     }
     if (!(samplingRate >= 0.0 && samplingRate <= 1.0)) {
       throw invalid("samplingRate", samplingRate, "0 <= rate <= 1");
@@ -314,6 +332,9 @@ public record SidecarConfig(
       throw invalid("ioTransport", ioTransport, String.join(", ", IO_TRANSPORTS));
     }
     ioTransport = ioTransport.trim();
+    if (ioCpuPriority == null || !IO_CPU_PRIORITIES.contains(ioCpuPriority)) {
+      throw invalid("ioCpuPriority", ioCpuPriority, names(IO_CPU_PRIORITIES));
+    }
     if (protocol == null || !PROTOCOLS.contains(protocol.trim())) {
       throw invalid("protocol", protocol, String.join(", ", PROTOCOLS));
     }
@@ -674,6 +695,11 @@ public record SidecarConfig(
     return new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
   }
 
+  /** The configuration values of some priorities, for an error message: {@code idle, normal}. */
+  private static String names(List<CpuPriority> priorities) {
+    return String.join(", ", priorities.stream().map(CpuPriority::value).toList());
+  }
+
   /**
    * One configuration key.
    *
@@ -703,7 +729,7 @@ public record SidecarConfig(
     private int maxCaptureBytes = 64 * 1024;
     private int captureQueueRecords = 10_000;
     private long captureQueueBytes = 64L * 1024 * 1024;
-    private CapturePriority capturePriority = CapturePriority.IDLE;
+    private CpuPriority capturePriority = CpuPriority.IDLE;
     private double samplingRate = 1.0;
     private Duration upstreamConnectTimeout = Duration.ofSeconds(2);
     private Duration upstreamReadTimeout = Duration.ofSeconds(60);
@@ -715,6 +741,7 @@ public record SidecarConfig(
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private int ioThreads = 0;
     private String ioTransport = "auto";
+    private CpuPriority ioCpuPriority = CpuPriority.BATCH;
     private String protocol = "auto";
     private List<String> genericPaths = List.of("/");
     private Map<String, String> genericFeatures = Map.of();
@@ -759,6 +786,7 @@ public record SidecarConfig(
       shutdownTimeout = c.shutdownTimeout;
       ioThreads = c.ioThreads;
       ioTransport = c.ioTransport;
+      ioCpuPriority = c.ioCpuPriority;
       protocol = c.protocol;
       genericPaths = c.genericPaths;
       genericFeatures = c.genericFeatures;
@@ -868,8 +896,8 @@ public record SidecarConfig(
       return this;
     }
 
-    /** How the capture worker competes with the proxy for CPU ({@link CapturePriority}). */
-    public Builder capturePriority(CapturePriority v) {
+    /** How the capture worker competes with the proxy for CPU: {@link #CAPTURE_CPU_PRIORITIES}. */
+    public Builder capturePriority(CpuPriority v) {
       capturePriority = v;
       return this;
     }
@@ -928,6 +956,12 @@ public record SidecarConfig(
     /** One of {@link #IO_TRANSPORTS}. */
     public Builder ioTransport(String v) {
       ioTransport = v;
+      return this;
+    }
+
+    /** How the proxy's event loops compete for CPU: one of {@link #IO_CPU_PRIORITIES}. */
+    public Builder ioCpuPriority(CpuPriority v) {
+      ioCpuPriority = v;
       return this;
     }
 
@@ -1039,7 +1073,7 @@ public record SidecarConfig(
         case "capture.max.bytes" -> maxCaptureBytes(toInt(key, v));
         case "capture.queue.records" -> captureQueueRecords(toInt(key, v));
         case "capture.queue.bytes" -> captureQueueBytes(toLong(key, v));
-        case "capture.cpu.priority" -> capturePriority(toPriority(key, v));
+        case "capture.cpu.priority" -> capturePriority(toPriority(key, v, CAPTURE_CPU_PRIORITIES));
         case "sampling.rate" -> samplingRate(toDouble(key, v));
         case "upstream.connect.timeout.ms" -> upstreamConnectTimeout(toMillis(key, v));
         case "upstream.read.timeout.ms" -> upstreamReadTimeout(toMillis(key, v));
@@ -1051,6 +1085,7 @@ public record SidecarConfig(
         case "shutdown.timeout.ms" -> shutdownTimeout(toMillis(key, v));
         case "io.threads" -> ioThreads(toInt(key, v));
         case "io.transport" -> ioTransport(oneOf(key, v, IO_TRANSPORTS));
+        case "io.cpu.priority" -> ioCpuPriority(toPriority(key, v, IO_CPU_PRIORITIES));
         case "protocol" -> protocol(v);
         case "generic.paths" -> genericPaths(splitList(v));
         case "generic.features" -> genericFeatures(parsePointers(key, v));
@@ -1105,6 +1140,7 @@ public record SidecarConfig(
           shutdownTimeout,
           ioThreads,
           ioTransport,
+          ioCpuPriority,
           protocol,
           genericPaths,
           genericFeatures,
@@ -1130,10 +1166,11 @@ public record SidecarConfig(
       return names;
     }
 
-    private static CapturePriority toPriority(String key, String v) {
-      CapturePriority p = CapturePriority.parse(v);
-      if (p == null) {
-        throw invalid(key, v, String.join(", ", CapturePriority.VALUES));
+    private static CpuPriority toPriority(String key, String v, List<CpuPriority> allowed) {
+      CpuPriority p = CpuPriority.parse(v);
+      // List.of refuses to look for null.
+      if (p == null || !allowed.contains(p)) {
+        throw invalid(key, v, names(allowed));
       }
       return p;
     }

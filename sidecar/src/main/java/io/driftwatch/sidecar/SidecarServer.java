@@ -245,6 +245,7 @@ public final class SidecarServer implements AutoCloseable {
                   config.upstreamConnectTimeout(),
                   threads,
                   config.ioTransport(),
+                  config.ioCpuPriority(),
                   config.upstreamReadTimeout(),
                   config.upstreamKeepaliveTimeout(),
                   config.clientReadTimeout(),

@@ -3,10 +3,13 @@ package io.driftwatch.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.driftwatch.schema.v1.PredictionRecord;
 import io.driftwatch.sidecar.capture.HeldSink;
 import io.driftwatch.sidecar.capture.ListSink;
+import io.driftwatch.sidecar.sched.CpuPriority;
+import io.driftwatch.sidecar.sched.SchedPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,6 +67,31 @@ class ProxyIT {
   @FunctionalInterface
   interface SidecarConsumer {
     void accept(SidecarServer sidecar) throws Exception;
+  }
+
+  @Test
+  void eventLoopsRunInTheSchedulingClassOfIoCpuPriority() throws Exception {
+    assumeTrue(SchedPolicy.available(), "Linux only");
+    Map<CpuPriority, Integer> linuxPolicy =
+        Map.of(CpuPriority.BATCH, SchedPolicy.BATCH, CpuPriority.NORMAL, SchedPolicy.OTHER);
+    for (CpuPriority priority : SidecarConfig.IO_CPU_PRIORITIES) {
+      // Other sidecars of this JVM may still be stopping: only the threads this one starts count.
+      // /proc names threads by their first 15 characters.
+      Map<Integer, Integer> before = SchedPolicy.byThreadNamed("driftwatch-prox");
+      withSidecar(
+          config(model.uri()).ioThreads(2).ioCpuPriority(priority),
+          new ListSink(),
+          sidecar -> {
+            // An event loop's thread starts with the first connection it is given.
+            HttpResponse<byte[]> r =
+                Http.post(Http.local(sidecar.port()), "/v2/models/iris/infer", Http.infer("r", 1));
+            assertThat(r.statusCode()).isEqualTo(200);
+            Map<Integer, Integer> loops = SchedPolicy.byThreadNamed("driftwatch-prox");
+            loops.keySet().removeAll(before.keySet());
+            assertThat(loops).as("%s", priority).isNotEmpty();
+            assertThat(loops.values()).as("%s", priority).containsOnly(linuxPolicy.get(priority));
+          });
+    }
   }
 
   @Test

@@ -3,7 +3,7 @@ package io.driftwatch.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.driftwatch.sidecar.capture.CapturePriority;
+import io.driftwatch.sidecar.sched.CpuPriority;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
@@ -26,7 +26,7 @@ class SidecarConfigTest {
     assertThat(c.maxCaptureBytes()).isEqualTo(64 * 1024);
     assertThat(c.captureQueueRecords()).isEqualTo(10_000);
     assertThat(c.captureQueueBytes()).isEqualTo(64L * 1024 * 1024);
-    assertThat(c.capturePriority()).isEqualTo(CapturePriority.IDLE);
+    assertThat(c.capturePriority()).isEqualTo(CpuPriority.IDLE);
     assertThat(c.samplingRate()).isEqualTo(1.0);
     assertThat(c.readinessProbeInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.producerOverrides()).isEmpty();
@@ -112,7 +112,7 @@ class SidecarConfigTest {
             SidecarConfig.fromEnvironment(
                     Map.of("DRIFTWATCH_SIDECAR_CAPTURE_CPU_PRIORITY", "normal"))
                 .capturePriority())
-        .isEqualTo(CapturePriority.NORMAL);
+        .isEqualTo(CpuPriority.NORMAL);
     assertThat(SidecarConfig.builder().build().ioTransport()).isEqualTo("auto");
     assertThat(
             SidecarConfig.fromEnvironment(Map.of("DRIFTWATCH_SIDECAR_IO_TRANSPORT", " io_uring "))
@@ -122,6 +122,21 @@ class SidecarConfigTest {
         .hasMessage("io.transport: uring (expected: auto, epoll, io_uring, nio)");
     assertThatThrownBy(() -> SidecarConfig.builder().ioTransport("kqueue").build())
         .hasMessage("ioTransport: kqueue (expected: auto, epoll, io_uring, nio)");
+    // The event loops: SCHED_BATCH by default; idle is for capture only (a proxy that runs only on
+    // CPU nothing else wants would stall inference).
+    assertThat(SidecarConfig.builder().build().ioCpuPriority()).isEqualTo(CpuPriority.BATCH);
+    assertThat(
+            SidecarConfig.fromEnvironment(Map.of("DRIFTWATCH_SIDECAR_IO_CPU_PRIORITY", " Normal "))
+                .ioCpuPriority())
+        .isEqualTo(CpuPriority.NORMAL);
+    assertThatThrownBy(() -> SidecarConfig.fromProperties(Map.of("io.cpu.priority", "idle")))
+        .hasMessage("io.cpu.priority: idle (expected: batch, normal)");
+    assertThatThrownBy(() -> SidecarConfig.builder().ioCpuPriority(CpuPriority.IDLE).build())
+        .hasMessage("ioCpuPriority: IDLE (expected: batch, normal)");
+    assertThatThrownBy(() -> SidecarConfig.builder().ioCpuPriority(null).build())
+        .hasMessage("ioCpuPriority: null (expected: batch, normal)");
+    assertThatThrownBy(() -> SidecarConfig.fromProperties(Map.of("capture.cpu.priority", "batch")))
+        .hasMessage("capture.cpu.priority: batch (expected: idle, normal)");
     assertThatThrownBy(
             () -> SidecarConfig.builder().producerOverride("bootstrap.servers", "x:1").build())
         .hasMessageStartingWith("producerOverrides: bootstrap.servers (expected: none of");

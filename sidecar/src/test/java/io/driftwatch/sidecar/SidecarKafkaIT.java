@@ -7,7 +7,7 @@ import io.driftwatch.embedded.testing.KafkaFixture;
 import io.driftwatch.schema.Records;
 import io.driftwatch.schema.v1.PredictionRecord;
 import io.driftwatch.sidecar.capture.DropReason;
-import io.driftwatch.sidecar.capture.SchedPolicy;
+import io.driftwatch.sidecar.sched.SchedPolicy;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,6 +1,7 @@
 package io.driftwatch.sidecar.capture;
 
 import io.driftwatch.schema.v1.PredictionRecord;
+import io.driftwatch.sidecar.sched.CpuPriority;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ public final class CaptureWorker implements AutoCloseable {
   private final Thread thread;
   private final ThrottledLog throttled = new ThrottledLog(LOG, 60, TimeUnit.SECONDS);
   private final RecordSink.Outcome outcome;
-  private final CapturePriority priority;
+  private final CpuPriority priority;
 
   /** The pause after the queue is first found empty. */
   private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -43,7 +44,7 @@ public final class CaptureWorker implements AutoCloseable {
   /** A worker at normal CPU priority. */
   public CaptureWorker(
       CaptureQueue queue, RecordAssembler assembler, RecordSink sink, CaptureStats stats) {
-    this(queue, assembler, sink, stats, CapturePriority.NORMAL);
+    this(queue, assembler, sink, stats, CpuPriority.NORMAL);
   }
 
   /**
@@ -55,7 +56,7 @@ public final class CaptureWorker implements AutoCloseable {
       RecordAssembler assembler,
       RecordSink sink,
       CaptureStats stats,
-      CapturePriority priority) {
+      CpuPriority priority) {
     this.priority = priority;
     this.queue = queue;
     this.assembler = assembler;
@@ -78,7 +79,7 @@ public final class CaptureWorker implements AutoCloseable {
           "capture: the worker runs at normal CPU priority, not {}: {}",
           priority.value(),
           notApplied);
-    } else if (priority == CapturePriority.IDLE) {
+    } else if (priority == CpuPriority.IDLE) {
       LOG.info("capture: the worker runs at idle CPU priority (SCHED_IDLE); the proxy comes first");
     }
     long idlePark = MIN_IDLE_PARK_NANOS;

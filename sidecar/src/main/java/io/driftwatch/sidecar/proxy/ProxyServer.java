@@ -1,6 +1,7 @@
 package io.driftwatch.sidecar.proxy;
 
 import io.driftwatch.sidecar.capture.CaptureTap;
+import io.driftwatch.sidecar.sched.CpuPriority;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -83,8 +84,10 @@ public final class ProxyServer implements AutoCloseable {
       ExchangeTracer tracer,
       H2cRoute h2c) {
     Transport transport = Transport.select(settings.transport(), LOG::warn);
-    EventLoopGroup boss = transport.group(1, "driftwatch-accept");
-    EventLoopGroup workers = transport.group(settings.ioThreads(), "driftwatch-proxy");
+    EventLoopGroup boss = transport.group(1, "driftwatch-accept", CpuPriority.NORMAL, LOG::warn);
+    EventLoopGroup workers =
+        transport.group(
+            settings.ioThreads(), "driftwatch-proxy", settings.loopPriority(), LOG::warn);
     ChannelGroup clients =
         new DefaultChannelGroup("driftwatch-clients", GlobalEventExecutor.INSTANCE);
     AtomicInteger inFlight = new AtomicInteger();
@@ -196,6 +199,7 @@ public final class ProxyServer implements AutoCloseable {
    * @param ioThreads event loop threads; 0 for Netty's default (twice the cores)
    * @param transport the socket transport asked for: {@code auto}, {@code epoll}, {@code io_uring}
    *     or {@code nio} (see {@link Transport#select})
+   * @param loopPriority the scheduling class of the event loop threads (see {@link CpuPriority})
    * @param upstreamReadTimeout the longest wait between two reads from the model server while a
    *     response is due; then a 504, or the connection closed when the response had begun
    * @param upstreamKeepaliveTimeout how long an idle connection to the model server waits in the
@@ -214,6 +218,7 @@ public final class ProxyServer implements AutoCloseable {
       Duration connectTimeout,
       int ioThreads,
       String transport,
+      CpuPriority loopPriority,
       Duration upstreamReadTimeout,
       Duration upstreamKeepaliveTimeout,
       Duration clientReadTimeout,

@@ -1,5 +1,6 @@
 package io.driftwatch.sidecar.proxy;
 
+import io.driftwatch.sidecar.sched.CpuPriority;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -14,6 +15,7 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -104,8 +106,44 @@ enum Transport {
    *
    * @param threads the number of event loops; 0 for Netty's default (twice the processors)
    * @param name the prefix of the threads' names
+   * @param priority the scheduling class each thread moves to as it starts
+   * @param warn told, once, when a thread could not move
    */
-  EventLoopGroup group(int threads, String name) {
-    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name), handlers.get());
+  EventLoopGroup group(int threads, String name, CpuPriority priority, Consumer<String> warn) {
+    return new MultiThreadIoEventLoopGroup(
+        threads, new PriorityThreadFactory(name, priority, warn), handlers.get());
+  }
+
+  /** Netty's thread factory, with each thread moved to a scheduling class before its loop runs. */
+  private static final class PriorityThreadFactory extends DefaultThreadFactory {
+    private final String name;
+    private final CpuPriority priority;
+    private final Consumer<String> warn;
+    private final AtomicBoolean warned = new AtomicBoolean();
+
+    PriorityThreadFactory(String name, CpuPriority priority, Consumer<String> warn) {
+      super(name);
+      this.name = name;
+      this.priority = priority;
+      this.warn = warn;
+    }
+
+    @Override
+    public Thread newThread(Runnable loop) {
+      return super.newThread(
+          () -> {
+            String notApplied = priority.applyToCurrentThread();
+            if (notApplied != null && warned.compareAndSet(false, true)) {
+              warn.accept(
+                  "sidecar: the "
+                      + name
+                      + " threads run at normal CPU priority, not "
+                      + priority.policyName()
+                      + ": "
+                      + notApplied);
+            }
+            loop.run();
+          });
+    }
   }
 }

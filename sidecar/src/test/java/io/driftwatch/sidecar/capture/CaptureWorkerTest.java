@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.driftwatch.schema.v1.PredictionRecord;
 import io.driftwatch.schema.v1.Protocol;
+import io.driftwatch.sidecar.sched.CpuPriority;
+import io.driftwatch.sidecar.sched.SchedPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,7 +61,7 @@ class CaptureWorkerTest {
           public void close(Duration timeout) {}
         };
     CaptureWorker worker =
-        new CaptureWorker(queue, new RecordAssembler("", ""), probe, stats, CapturePriority.IDLE);
+        new CaptureWorker(queue, new RecordAssembler("", ""), probe, stats, CpuPriority.IDLE);
     worker.start();
     queue.offer(twoRows());
     await().atMost(Duration.ofSeconds(10)).until(() -> stats.sent() == 2);

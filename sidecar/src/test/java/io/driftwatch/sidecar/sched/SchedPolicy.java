@@ -1,4 +1,4 @@
-package io.driftwatch.sidecar.capture;
+package io.driftwatch.sidecar.sched;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,14 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * Reads Linux scheduling policies from /proc, independently of the JNA call that sets them: the
- * 41st field of a task's {@code stat} (proc(5)); 0 is {@code SCHED_OTHER}, 5 {@code SCHED_IDLE}.
+ * 41st field of a task's {@code stat} (proc(5)); 0 is {@code SCHED_OTHER}, 3 {@code SCHED_BATCH}, 5
+ * {@code SCHED_IDLE}.
  */
 public final class SchedPolicy {
   public static final int OTHER = 0;
+  public static final int BATCH = 3;
   public static final int IDLE = 5;
 
   private SchedPolicy() {}
@@ -30,12 +34,17 @@ public final class SchedPolicy {
 
   /** The policies of this process's threads whose kernel name (15 characters) starts so. */
   public static List<Integer> ofThreadsNamed(String prefix) {
-    List<Integer> out = new ArrayList<>();
+    return new ArrayList<>(byThreadNamed(prefix).values());
+  }
+
+  /** Thread id → policy, of this process's threads whose kernel name starts so. */
+  public static Map<Integer, Integer> byThreadNamed(String prefix) {
+    Map<Integer, Integer> out = new TreeMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         try {
           if (Files.readString(task.resolve("comm")).startsWith(prefix)) {
-            out.add(ofStat(task.resolve("stat")));
+            out.put(Integer.parseInt(task.getFileName().toString()), ofStat(task.resolve("stat")));
           }
         } catch (IOException | UncheckedIOException e) {
           // The thread ended meanwhile.

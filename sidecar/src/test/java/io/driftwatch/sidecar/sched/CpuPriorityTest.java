@@ -1,4 +1,4 @@
-package io.driftwatch.sidecar.capture;
+package io.driftwatch.sidecar.sched;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-class CapturePriorityTest {
+/** The policies are read back from /proc ({@link SchedPolicy}), not from the call that set them. */
+class CpuPriorityTest {
   /** Runs {@code body} on a new thread and waits for it. */
   private static void onNewThread(Runnable body) throws InterruptedException {
     Thread t = new Thread(body, "priority-test");
@@ -16,15 +19,17 @@ class CapturePriorityTest {
     assertThat(t.isAlive()).isFalse();
   }
 
-  @Test
-  void idleMovesTheThreadAndTheThreadsItStartsToSchedIdle() throws InterruptedException {
+  @ParameterizedTest
+  @CsvSource({"IDLE, 5", "BATCH, 3"})
+  void movesTheThreadAndTheThreadsItStarts(CpuPriority priority, int linuxPolicy)
+      throws InterruptedException {
     assumeTrue(SchedPolicy.available(), "Linux only");
     AtomicReference<String> notApplied = new AtomicReference<>("not run");
     AtomicInteger self = new AtomicInteger(-1);
     AtomicInteger child = new AtomicInteger(-1);
     onNewThread(
         () -> {
-          notApplied.set(CapturePriority.IDLE.applyToCurrentThread());
+          notApplied.set(priority.applyToCurrentThread());
           self.set(SchedPolicy.ofCurrentThread());
           try {
             onNewThread(() -> child.set(SchedPolicy.ofCurrentThread()));
@@ -33,8 +38,8 @@ class CapturePriorityTest {
           }
         });
     assertThat(notApplied.get()).isNull();
-    assertThat(self.get()).isEqualTo(SchedPolicy.IDLE);
-    assertThat(child.get()).isEqualTo(SchedPolicy.IDLE);
+    assertThat(self.get()).isEqualTo(linuxPolicy);
+    assertThat(child.get()).isEqualTo(linuxPolicy);
     // Only that thread moved.
     assertThat(SchedPolicy.ofCurrentThread()).isEqualTo(SchedPolicy.OTHER);
   }
@@ -46,7 +51,7 @@ class CapturePriorityTest {
     AtomicInteger self = new AtomicInteger(-1);
     onNewThread(
         () -> {
-          notApplied.set(CapturePriority.NORMAL.applyToCurrentThread());
+          notApplied.set(CpuPriority.NORMAL.applyToCurrentThread());
           self.set(SchedPolicy.ofCurrentThread());
         });
     assertThat(notApplied.get()).isNull();
@@ -55,12 +60,14 @@ class CapturePriorityTest {
 
   @Test
   void parsesItsConfigurationValues() {
-    assertThat(CapturePriority.parse("idle")).isEqualTo(CapturePriority.IDLE);
-    assertThat(CapturePriority.parse(" Normal ")).isEqualTo(CapturePriority.NORMAL);
-    assertThat(CapturePriority.parse("realtime")).isNull();
-    assertThat(CapturePriority.parse(null)).isNull();
-    for (String v : CapturePriority.VALUES) {
-      assertThat(CapturePriority.parse(v).value()).isEqualTo(v);
+    assertThat(CpuPriority.parse("idle")).isEqualTo(CpuPriority.IDLE);
+    assertThat(CpuPriority.parse(" Normal ")).isEqualTo(CpuPriority.NORMAL);
+    assertThat(CpuPriority.parse("BATCH")).isEqualTo(CpuPriority.BATCH);
+    assertThat(CpuPriority.parse("realtime")).isNull();
+    assertThat(CpuPriority.parse(null)).isNull();
+    for (CpuPriority p : CpuPriority.values()) {
+      assertThat(CpuPriority.parse(p.value())).isEqualTo(p);
     }
+    assertThat(CpuPriority.BATCH.policyName()).isEqualTo("SCHED_BATCH");
   }
 }
