@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -106,7 +107,8 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
       Duration upstreamReadTimeout,
       Duration idleTimeout,
       ProxyObserver observer,
-      AtomicInteger inFlight) {}
+      AtomicInteger inFlight,
+      ChannelGroup connections) {}
 
   private final Shared shared;
   private final Map<Http2FrameStream, Call> calls = new IdentityHashMap<>();
@@ -430,6 +432,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    shared.connections().add(ch);
                     ch.pipeline()
                         .addLast(
                             Http2FrameCodecBuilder.forClient()

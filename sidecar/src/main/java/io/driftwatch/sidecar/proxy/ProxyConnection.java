@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -113,7 +114,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       ProxyObserver observer,
       AtomicInteger inFlight,
       ExchangeTracer tracer,
-      UpstreamPool pool) {}
+      UpstreamPool pool,
+      ChannelGroup connections) {}
 
   private final Shared shared;
   private final ArrayDeque<InFlight> exchanges = new ArrayDeque<>();
@@ -447,6 +449,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    shared.connections().add(ch);
                     ch.pipeline()
                         .addLast(
                             new HttpClientCodec(),

@@ -33,7 +33,7 @@ public final class ProxyServer implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel serverChannel;
-  private final ChannelGroup clients;
+  private final ChannelGroup connections;
   private final AtomicInteger inFlight;
   private final Transport transport;
 
@@ -42,13 +42,13 @@ public final class ProxyServer implements AutoCloseable {
       EventLoopGroup boss,
       EventLoopGroup workers,
       Channel serverChannel,
-      ChannelGroup clients,
+      ChannelGroup connections,
       AtomicInteger inFlight) {
     this.transport = transport;
     this.boss = boss;
     this.workers = workers;
     this.serverChannel = serverChannel;
-    this.clients = clients;
+    this.connections = connections;
     this.inFlight = inFlight;
   }
 
@@ -88,8 +88,10 @@ public final class ProxyServer implements AutoCloseable {
     EventLoopGroup workers =
         transport.group(
             settings.ioThreads(), "driftwatch-proxy", settings.loopPriority(), LOG::warn);
-    ChannelGroup clients =
-        new DefaultChannelGroup("driftwatch-clients", GlobalEventExecutor.INSTANCE);
+    // Every open connection, to clients and to the model server alike, so that close() can close
+    // them all while the event loops still run (see there).
+    ChannelGroup connections =
+        new DefaultChannelGroup("driftwatch-connections", GlobalEventExecutor.INSTANCE);
     AtomicInteger inFlight = new AtomicInteger();
     ProxyConnection.Shared shared =
         new ProxyConnection.Shared(
@@ -98,7 +100,8 @@ public final class ProxyServer implements AutoCloseable {
             observer,
             inFlight,
             tracer,
-            new UpstreamPool(settings.upstreamKeepaliveTimeout()));
+            new UpstreamPool(settings.upstreamKeepaliveTimeout()),
+            connections);
     H2cProxyConnection.Shared h2 =
         new H2cProxyConnection.Shared(
             h2c,
@@ -106,7 +109,8 @@ public final class ProxyServer implements AutoCloseable {
             settings.upstreamReadTimeout(),
             settings.clientIdleTimeout(),
             observer,
-            inFlight);
+            inFlight,
+            connections);
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)
@@ -117,7 +121,7 @@ public final class ProxyServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    clients.add(ch);
+                    connections.add(ch);
                     ch.pipeline()
                         .addLast(
                             new PrefaceDetector(
@@ -131,7 +135,7 @@ public final class ProxyServer implements AutoCloseable {
           b.bind(new InetSocketAddress(settings.listenHost(), settings.listenPort()))
               .syncUninterruptibly()
               .channel();
-      return new ProxyServer(transport, boss, workers, server, clients, inFlight);
+      return new ProxyServer(transport, boss, workers, server, connections, inFlight);
     } catch (Exception e) {
       // Netty rethrows the bind failure (a checked BindException) without declaring it.
       boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -178,7 +182,11 @@ public final class ProxyServer implements AutoCloseable {
         break;
       }
     }
-    clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+    // Both sides, kept-alive connections to the model server included, are closed while the event
+    // loops still run, so that their teardown finds nothing open: an io_uring connection closed
+    // with a read in the kernel gets the read's buffer back only when the cancelled read completes,
+    // which a loop that is stopping may not wait for.
+    connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
   }
