@@ -253,8 +253,14 @@ public final class FeatureProfile implements Accumulator<Object, FeatureProfile,
     }
   }
 
-  /** The KLL sketch with every number added so far. */
-  private KllDoublesSketch sketch() {
+  /**
+   * The KLL sketch with every number added so far. Synchronized because encoding flushes the
+   * pending numbers and two threads may encode one profile at once: Flink's heap state backend
+   * encodes a state object in its snapshot thread while the task thread may encode the same object
+   * to copy it. Unsynchronized, both flushed the same numbers into the sketch, which then held them
+   * twice or failed DataSketches' own consistency check on its next merge.
+   */
+  private synchronized KllDoublesSketch sketch() {
     if (pendingCount > 0) {
       flushPending();
     }

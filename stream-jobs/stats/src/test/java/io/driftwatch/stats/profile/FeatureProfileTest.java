@@ -7,10 +7,17 @@ import static org.assertj.core.api.Assertions.within;
 import io.driftwatch.stats.drift.CategoryCounts;
 import io.driftwatch.stats.drift.ColumnType;
 import io.driftwatch.stats.drift.NumpyHistogram;
+import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.datasketches.kll.KllSketch;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -350,5 +357,48 @@ class FeatureProfileTest {
       }
     }
     return lo;
+  }
+
+  /**
+   * Flink's heap state backend serializes state in a snapshot thread while the task thread may copy
+   * the same object (the state serializer copies by encoding): one profile encoded by two threads
+   * at once. Encoding must only read it; the numbers still waiting for the KLL sketch are the part
+   * that could be written twice.
+   */
+  @Test
+  void encodingOnlyReadsTheProfileSoTwoThreadsMayEncodeItAtOnce() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 2000; round++) {
+        FeatureProfile p = FeatureProfile.numerical();
+        for (int i = 0; i < 100; i++) {
+          p.addNumber(i); // fewer than one block: all of them still on their way to the sketch
+        }
+        CyclicBarrier together = new CyclicBarrier(2);
+        Callable<byte[]> encode =
+            () -> {
+              together.await();
+              return FeatureProfile.CODEC.encode(p);
+            };
+        Future<byte[]> a = pool.submit(encode);
+        Future<byte[]> b = pool.submit(encode);
+        for (byte[] bytes : List.of(a.get(), b.get())) {
+          assertThat(kllN(FeatureProfile.CODEC.decode(bytes))).as("round %d", round).isEqualTo(100);
+        }
+        assertThat(kllN(FeatureProfile.CODEC.decode(FeatureProfile.CODEC.encode(p))))
+            .isEqualTo(100);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The number of values in a decoded profile's KLL sketch (a decoded profile has none pending).
+   */
+  private static long kllN(FeatureProfile decoded) throws ReflectiveOperationException {
+    Field f = FeatureProfile.class.getDeclaredField("sketch");
+    f.setAccessible(true);
+    return ((KllSketch) f.get(decoded)).getN();
   }
 }
