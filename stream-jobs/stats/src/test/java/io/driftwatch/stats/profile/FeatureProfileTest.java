@@ -362,11 +362,11 @@ class FeatureProfileTest {
   /**
    * Flink's heap state backend serializes state in a snapshot thread while the task thread may copy
    * the same object (the state serializer copies by encoding): one profile encoded by two threads
-   * at once. Encoding must only read it; the numbers still waiting for the KLL sketch are the part
-   * that could be written twice.
+   * at once. Encoding flushes the numbers still waiting for the KLL sketch into it; they must get
+   * there once, whichever thread flushes them.
    */
   @Test
-  void encodingOnlyReadsTheProfileSoTwoThreadsMayEncodeItAtOnce() throws Exception {
+  void twoThreadsMayEncodeOneProfileAtOnce() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       for (int round = 0; round < 2000; round++) {
