@@ -9,8 +9,10 @@
 # latency from each request's due time) and (2) at saturation (wrk, 2 threads, 32 connections).
 # This machine is noisy, with phases of seconds in which everything on it runs slower, so the
 # targets are interleaved: at the fixed rate one client takes turns of SLICE_MS (500 ms) between
-# them, each target getting SECONDS_PER_RUN seconds of the round; at saturation the target order
-# rotates from round to round. Medians are reported with the spread (min..max) across rounds.
+# them, each target getting SECONDS_PER_RUN seconds of the round; at saturation the targets take
+# SAT_SLICES turns each of one wrk run, in an order that rotates from round to round. Medians are
+# reported with the spread (min..max) across rounds. At saturation the benchmark also reads the
+# CPU time of the proxy's processes and of the broker from /proc and reports it per request.
 # The sidecar's capture worker takes only CPU its proxy leaves (capture.cpu.priority=idle): what
 # it could not keep up with is shed, counted, and reported per phase as the share captured.
 # Last line: sidecar_vs_nginx added_p99_ratio=X throughput_ratio=Y
@@ -33,7 +35,14 @@ SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
 # compiles ran. With 8 s that transient is over before the measurement starts, as it is for a sidecar
 # serving a steady load; nginx, with nothing to compile, is measured the same way.
 WARMUP="${WARMUP:-8}"
+# Seconds of saturation each target gets per round, in SAT_SLICES turns taken in rotation with the
+# other targets. In one turn of 8 s, a slow phase of the machine (seconds long, everything on it
+# slower) fell on one target and not on the next: the ratio of one round moved between 0.81 and
+# 1.10 with nothing changed. Turns of 2 s put every target into every phase.
 SAT_SECONDS="${SAT_SECONDS:-8}"
+SAT_SLICES="${SAT_SLICES:-4}"
+slice=$((SAT_SECONDS / SAT_SLICES))
+[ "$slice" -ge 1 ] || { echo "benchmark sidecar: SAT_SECONDS / SAT_SLICES must be at least 1 s" >&2; exit 2; }
 WARM_SECONDS="${WARM_SECONDS:-5}"
 WARM_CYCLES="${WARM_CYCLES:-2}"
 SLICE_MS="${SLICE_MS:-500}"
@@ -108,7 +117,8 @@ java -version >/dev/null 2>&1
 # the sidecar's records give it (only during the sidecar's turns) delays the client itself, which
 # then counts the delay against the sidecar.
 setsid "$root/driftwatch" broker --port "$BROKER_PORT" >"$work/broker.log" 2>&1 &
-pids+=($!)
+broker_pid=$!
+pids+=($broker_pid)
 for _ in $(seq 60); do grep -q "ready at" "$work/broker.log" && break; sleep 1; done
 grep -q "ready at" "$work/broker.log" || { cat "$work/broker.log" >&2; echo "broker did not start" >&2; exit 3; }
 # In a session of its own, as the nginx daemons are (they detach into their own): with the
@@ -117,9 +127,35 @@ grep -q "ready at" "$work/broker.log" || { cat "$work/broker.log" >&2; echo "bro
 DRIFTWATCH_JAVA_OPTS="$SIDECAR_JAVA_OPTS" setsid "$root/driftwatch" sidecar --upstream "http://127.0.0.1:$STUB_PORT" --listen "127.0.0.1:$SIDECAR_PORT" \
   --admin-listen "127.0.0.1:$SIDECAR_ADMIN" --kafka "127.0.0.1:$BROKER_PORT" --set readiness.probe.interval.ms=0 ${sidecar_set[@]+"${sidecar_set[@]}"} \
   >"$work/sidecar.log" 2>&1 &
-pids+=($!)
+sidecar_pid=$!
+pids+=($sidecar_pid)
 for _ in $(seq 30); do curl -sf "http://127.0.0.1:$SIDECAR_ADMIN/healthz/live" >/dev/null && break; sleep 1; done
 grep -o "proxy on .*) " "$work/sidecar.log" | sed 's/^/sidecar: /' || { cat "$work/sidecar.log" >&2; echo "sidecar did not start" >&2; exit 3; }
+
+# The processes whose CPU time is the proxy's: nginx's master and workers, the sidecar's JVM.
+clock_hz=$(getconf CLK_TCK)
+declare -A serving=([direct]="" [nginx]="$(cat "$work/proxy.pid") $(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')" [sidecar]="$sidecar_pid")
+# CPU time of the processes given, all their threads: "user system", in clock ticks.
+cpu_ticks() {
+  local u=0 y=0 p f
+  for p in "$@"; do
+    # Fields 14 and 15 of /proc/PID/stat (the name, field 2, is nginx or java: no spaces).
+    read -ra f <"/proc/$p/stat" || continue
+    u=$((u + f[13])); y=$((y + f[14]))
+  done
+  echo "$u $y"
+}
+
+# CPU time of the sidecar's proxy event loops alone (threads driftwatch-proxy-*), in clock ticks.
+loop_ticks() {
+  local n=0 t f
+  for t in /proc/"$sidecar_pid"/task/*; do
+    [[ "$(cat "$t/comm" 2>/dev/null)" == driftwatch-prox* ]] || continue
+    read -ra f <"$t/stat" || continue
+    n=$((n + f[13] + f[14]))
+  done
+  echo "$n"
+}
 
 path="/v2/models/bench/infer"
 url() { case "$1" in direct) echo "http://127.0.0.1:$STUB_PORT$path";; nginx) echo "http://127.0.0.1:$NGINX_PORT$path";; sidecar) echo "http://127.0.0.1:$SIDECAR_PORT$path";; esac; }
@@ -173,19 +209,45 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round $t fixed-rate $RATE/s: $line"
     echo "$round $t fixed $line" >>"$work/results"
   done
+  # Saturation: SAT_SLICES turns per target, the targets in rotation, each turn a wrk run of its
+  # own. Summed per target: requests and seconds, and the broker's CPU time during its turns. The
+  # CPU time of a proxy's processes is taken over the whole phase, the other targets' turns
+  # included: the sidecar's capture worker catches up on what it queued once its turn is over.
+  declare -A n_req=() n_sec=() n_err=() n_user=() n_sys=() n_broker=() n_shed=()
+  for t in "${targets[@]}"; do
+    n_req[$t]=0 n_sec[$t]=0 n_err[$t]=0 n_broker[$t]=0 n_shed[$t]=0
+    read -r n_user[$t] n_sys[$t] <<<"$(cpu_ticks ${serving[$t]})"
+  done
+  loops0=$(loop_ticks)
+  for _ in $(seq "$SAT_SLICES"); do
+    for t in "${order[@]}"; do
+      read -r s0 _ <<<"$(counters)"
+      read -r bu0 by0 <<<"$(cpu_ticks "$broker_pid")"
+      out=$(wrk -t2 -c32 -d"${slice}s" -s "$work/post.lua" "$(url $t)")
+      read -r bu1 by1 <<<"$(cpu_ticks "$broker_pid")"
+      read -r s1 _ <<<"$(counters)"
+      read -r reqs secs <<<"$(awk '/requests in/ { d = $4; sub(/,$/, "", d); f = 1
+        if (d ~ /ms$/) f = 0.001; else if (d ~ /m$/) f = 60; sub(/[a-z]+$/, "", d); print $1, d * f }' <<<"$out")"
+      errs=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+      n_req[$t]=$((n_req[$t] + reqs)); n_sec[$t]=$(awk -v a="${n_sec[$t]}" -v b="$secs" 'BEGIN { print a + b }')
+      n_err[$t]=$((n_err[$t] + ${errs:-0})); n_shed[$t]=$((n_shed[$t] + s1 - s0))
+      n_broker[$t]=$((n_broker[$t] + bu1 - bu0 + by1 - by0))
+    done
+  done
+  for t in "${targets[@]}"; do
+    read -r u1 y1 <<<"$(cpu_ticks ${serving[$t]})"
+    n_user[$t]=$((u1 - n_user[$t])); n_sys[$t]=$((y1 - n_sys[$t]))
+  done
+  loops=$(($(loop_ticks) - loops0))
   for t in "${order[@]}"; do
-    read -r s0 _ <<<"$(counters)"
-    out=$(wrk -t2 -c32 -d"${SAT_SECONDS}s" --latency -s "$work/post.lua" "$(url $t)")
-    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    reqs=$(awk '/requests in/ {print $1}' <<<"$out")
-    errs=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); errs=${errs:-0}
+    line=$(awk -v n="${n_req[$t]}" -v s="${n_sec[$t]}" -v u="${n_user[$t]}" -v y="${n_sys[$t]}" -v b="${n_broker[$t]}" -v hz="$clock_hz" \
+      'BEGIN { k = n ? 1e6 / hz / n : 0; printf "rps=%.2f cpu_user_us=%.2f cpu_sys_us=%.2f broker_us=%.2f", s ? n / s : 0, u * k, y * k, b * k }')
     extra=""
     if [ "$t" = sidecar ]; then
-      read -r s1 _ <<<"$(counters)"
-      extra=" requests=$reqs shed=$((s1 - s0))"
+      extra=" loops_us=$(awk -v l="$loops" -v n="${n_req[$t]}" -v hz="$clock_hz" 'BEGIN { printf "%.2f", n ? l * 1e6 / hz / n : 0 }') requests=${n_req[$t]} shed=${n_shed[$t]}"
     fi
-    echo "round $round $t saturation: requests/s=$rps non2xx=$errs$extra"
-    echo "$round $t sat rps=$rps$extra" >>"$work/results"
+    echo "round $round $t saturation: ${line/rps=/requests/s=} non2xx=${n_err[$t]}$extra"
+    echo "$round $t sat $line$extra" >>"$work/results"
   done
 done
 
@@ -199,8 +261,8 @@ function mn(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] < 
 function mx(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] > m) m = arr[i]; return m }
 $3 == "fixed" { p50[$1, $2] = val($0, "p50_us"); p99[$1, $2] = val($0, "p99_us"); rounds[$1] = 1 }
 $3 == "fixed" && $2 == "sidecar" { fixedShed += val($0, "shed"); ownN += val($0, "own_n"); own500 += val($0, "own_over_500us"); own1 += val($0, "own_over_1ms") }
-$3 == "sat" { rps[$1, $2] = val($0, "rps") }
-$3 == "sat" && $2 == "sidecar" { satReq += val($0, "requests"); satShed += val($0, "shed") }
+$3 == "sat" { rps[$1, $2] = val($0, "rps"); cu[$1, $2] = val($0, "cpu_user_us"); cs[$1, $2] = val($0, "cpu_sys_us"); bk[$1, $2] = val($0, "broker_us") }
+$3 == "sat" && $2 == "sidecar" { satReq += val($0, "requests"); satShed += val($0, "shed"); lp[$1] = val($0, "loops_us") + 0 }
 END {
   n = 0; for (r in rounds) n++
   for (ti = 1; ti <= 2; ti++) {
@@ -211,6 +273,14 @@ END {
   }
   for (r = 1; r <= n; r++) dthr[r] = rps[r, "direct"] + 0
   printf "direct   saturation %9.0f req/s (median of %d rounds)\n", median(dthr, n), n
+  # CPU time per request at saturation, of the proxy'"'"'s processes and of the broker in the same turns:
+  # much steadier than requests per second, it says where a difference in throughput comes from.
+  for (ti = 1; ti <= 2; ti++) {
+    t = ti == 1 ? "nginx" : "sidecar"
+    for (r = 1; r <= n; r++) { cpuU[r] = cu[r, t] + 0; cpuS[r] = cs[r, t] + 0; cpuT[r] = cpuU[r] + cpuS[r]; cpuB[r] = bk[r, t] + 0 }
+    printf "%-8s CPU per request at saturation %5.2f us (%.2f..%.2f): user %.2f, system %.2f; the broker in its turns %.2f us\n", t, median(cpuT, n), mn(cpuT, n), mx(cpuT, n), median(cpuU, n), median(cpuS, n), median(cpuB, n)
+  }
+  printf "sidecar  of which its event loops %.2f us (%.2f..%.2f), the rest capture (parsing, the producer) and the JVM\n", median(lp, n), mn(lp, n), mx(lp, n)
   # One record per request here (one row each): the share captured is the share not shed.
   printf "sidecar  its own time (request head in to last byte out, the model'"'"'s included) at the fixed rate: %.2f%% over 0.5 ms, %.2f%% over 1 ms (of %d)\n", ownN ? 100 * own500 / ownN : 0, ownN ? 100 * own1 / ownN : 0, ownN
   printf "sidecar  captured at the fixed rate %.1f%% (%d of %d shed), at saturation %.1f%% (%d of %d shed)\n", ownN ? 100 * (1 - fixedShed / ownN) : 0, fixedShed, ownN, satReq ? 100 * (1 - satShed / satReq) : 0, satShed, satReq
