@@ -603,7 +603,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private void complete(InFlight ex, String proxyError) {
     exchanges.remove(ex);
     shared.inFlight().decrementAndGet();
-    long latency = System.nanoTime() - ex.startNanos;
+    long now = System.nanoTime();
+    long latency = now - ex.startNanos;
     shared.observer().onExchange(ex.status, latency);
     if (ex.span != null) {
       ex.span.end(ex.status, proxyError, ex.decision);
@@ -616,7 +617,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       }
     }
     if (exchanges.isEmpty() && !closed) {
-      idleSinceNanos = System.nanoTime();
+      idleSinceNanos = now;
       timer.checkBy(idleSinceNanos + shared.settings().clientIdleTimeout().toNanos());
     }
     updateAutoRead();
@@ -985,11 +986,19 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     boolean upstreamReady = upstream == null || (upstreamConnected && upstream.isWritable());
-    client
-        .config()
-        .setAutoRead(!closed && !refusing && upstreamReady && exchanges.size() < MAX_PIPELINED);
+    setAutoRead(client, !closed && !refusing && upstreamReady && exchanges.size() < MAX_PIPELINED);
     if (upstream != null && upstreamConnected) {
-      upstream.config().setAutoRead(client.isWritable());
+      setAutoRead(upstream, client.isWritable());
+    }
+  }
+
+  /**
+   * Netty's setter swaps the flag atomically even when it does not change; this runs several times
+   * an exchange, and the flag rarely changes.
+   */
+  private static void setAutoRead(Channel ch, boolean autoRead) {
+    if (ch.config().isAutoRead() != autoRead) {
+      ch.config().setAutoRead(autoRead);
     }
   }
 

@@ -24,6 +24,32 @@ class HeadersTest {
   }
 
   @Test
+  void everyConnectionHeaderCountsAndItsListMayHaveEmptyAndSpacedElements() {
+    HttpHeaders h = new DefaultHttpHeaders();
+    h.add("connection", ",x-a , ,X-B");
+    h.add("CONNECTION", "x-c");
+    h.add("X-A", "1");
+    h.add("x-b", "2");
+    h.add("x-c", "3");
+    h.add("x-d", "4");
+    h.add("transfer-encoding", "chunked");
+    HopByHop.strip(h);
+    assertThat(h.names()).containsExactlyInAnyOrder("x-d", "transfer-encoding");
+  }
+
+  @Test
+  void headersWithoutHopByHopOnesAreLeftAsTheyAre() {
+    HttpHeaders h = new DefaultHttpHeaders();
+    h.add("Content-Type", "application/json");
+    h.add("X-Request-Id", "a");
+    h.add("X-Request-Id", "b");
+    h.add("Connections", "not the one");
+    HopByHop.strip(h);
+    assertThat(h.getAll("X-Request-Id")).containsExactly("a", "b");
+    assertThat(h.names()).containsExactlyInAnyOrder("Content-Type", "X-Request-Id", "Connections");
+  }
+
+  @Test
   void predictionIdComesFromTheFirstUsableHeader() {
     HttpHeaders h = new DefaultHttpHeaders();
     h.add("ce-id", "ce");
