@@ -680,7 +680,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
         }
       }
       if (last) {
-        ChannelFuture written = client.write(msg);
+        // Flushed now, not when the read ends: the bookkeeping of complete() (metrics, the span,
+        // handing the exchange to capture) then runs after the client has its response.
+        ChannelFuture written = client.writeAndFlush(msg);
         complete(ex, "");
         if (!ex.upstreamKeepAlive) {
           // Requests already pipelined on it are answered by upstreamClosed.
