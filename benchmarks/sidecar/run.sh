@@ -10,9 +10,11 @@
 # This machine is noisy, with phases of seconds in which everything on it runs slower, so the
 # targets are interleaved: at the fixed rate one client takes turns of SLICE_MS (500 ms) between
 # them, each target getting SECONDS_PER_RUN seconds of the round; at saturation the targets take
-# SAT_SLICES turns each of one wrk run, in an order that rotates from round to round. Medians are
-# reported with the spread (min..max) across rounds. At saturation the benchmark also reads the
-# CPU time of the proxy's processes and of the broker from /proc and reports it per request.
+# SAT_SLICES turns each of one wrk run, in an order that rotates from round to round (after each of
+# the sidecar's turns the benchmark waits for its capture to catch up, so that no other target
+# shares the CPU with that). Medians are reported with the spread (min..max) across rounds. At
+# saturation the benchmark also reads the CPU time of the proxy's processes and of the broker from
+# /proc and reports it per request.
 # The sidecar's capture worker takes only CPU its proxy leaves (capture.cpu.priority=idle): what
 # it could not keep up with is shed, counted, and reported per phase as the share captured.
 # Last line: sidecar_vs_nginx added_p99_ratio=X throughput_ratio=Y
@@ -146,6 +148,20 @@ cpu_ticks() {
   echo "$u $y"
 }
 
+# After a sidecar turn at saturation: wait until its capture queue is empty and the producer has
+# lingered (1 s) and sent, so that capture's catching up on what the turn queued (its worker, the
+# broker) is done between turns, not in the next target's. Its CPU time still counts for the
+# sidecar (see the saturation phase).
+settle() {
+  local q
+  for _ in $(seq 300); do
+    q=$(curl -s "http://127.0.0.1:$SIDECAR_ADMIN/metrics" | awk '/^driftwatch_sidecar_capture_queue_records / { print int($2) }')
+    [ "${q:-0}" -eq 0 ] && break
+    sleep 0.1
+  done
+  sleep 1.5
+}
+
 # CPU time of the sidecar's proxy event loops alone (threads driftwatch-proxy-*), in clock ticks.
 loop_ticks() {
   local n=0 t f
@@ -211,8 +227,8 @@ for round in $(seq "$ROUNDS"); do
   done
   # Saturation: SAT_SLICES turns per target, the targets in rotation, each turn a wrk run of its
   # own. Summed per target: requests and seconds, and the broker's CPU time during its turns. The
-  # CPU time of a proxy's processes is taken over the whole phase, the other targets' turns
-  # included: the sidecar's capture worker catches up on what it queued once its turn is over.
+  # CPU time of a proxy's processes is taken over the whole phase: the sidecar's capture worker
+  # catches up on what it queued after its turn is over (see settle).
   declare -A n_req=() n_sec=() n_err=() n_user=() n_sys=() n_broker=() n_shed=()
   for t in "${targets[@]}"; do
     n_req[$t]=0 n_sec[$t]=0 n_err[$t]=0 n_broker[$t]=0 n_shed[$t]=0
@@ -226,6 +242,7 @@ for round in $(seq "$ROUNDS"); do
       out=$(wrk -t2 -c32 -d"${slice}s" -s "$work/post.lua" "$(url $t)")
       read -r bu1 by1 <<<"$(cpu_ticks "$broker_pid")"
       read -r s1 _ <<<"$(counters)"
+      if [ "$t" = sidecar ]; then settle; fi
       read -r reqs secs <<<"$(awk '/requests in/ { d = $4; sub(/,$/, "", d); f = 1
         if (d ~ /ms$/) f = 0.001; else if (d ~ /m$/) f = 60; sub(/[a-z]+$/, "", d); print $1, d * f }' <<<"$out")"
       errs=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
