@@ -697,7 +697,6 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
           release(ch);
         }
         if (!ex.clientKeepAlive) {
-          client.flush();
           closeAfter(written);
         }
         // A malformed request pipelined behind this one gets its answer now.
@@ -1014,16 +1013,15 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
 
   /**
    * Gives the upstream connection back to the pool: its last exchange ended, nothing more of this
-   * client's goes over it, and the model keeps it open. The response's end, written to the client
-   * just before, is flushed now, as the upstream read that would have flushed it is no longer ours.
+   * client's goes over it, and the model keeps it open. The response's end went to the client, and
+   * was flushed, just before.
    */
   private void release(Channel ch) {
     upstream = null;
     upstreamConnected = false;
     ch.pipeline().get(UpstreamLink.class).owner = null;
-    ch.config().setAutoRead(true);
+    setAutoRead(ch, true);
     shared.pool().give(ch, lastUpstreamReadNanos);
-    client.flush();
     updateAutoRead();
   }
 
