@@ -137,15 +137,21 @@ grep -o "proxy on .*) " "$work/sidecar.log" | sed 's/^/sidecar: /' || { cat "$wo
 # The processes whose CPU time is the proxy's: nginx's master and workers, the sidecar's JVM.
 clock_hz=$(getconf CLK_TCK)
 declare -A serving=([direct]="" [nginx]="$(cat "$work/proxy.pid") $(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')" [sidecar]="$sidecar_pid")
-# CPU time of the processes given, all their threads: "user system", in clock ticks.
-cpu_ticks() {
-  local u=0 y=0 p f
-  for p in "$@"; do
-    # Fields 14 and 15 of /proc/PID/stat (the name, field 2, is nginx or java: no spaces).
-    read -ra f <"/proc/$p/stat" || continue
+# CPU time in the /proc stat files given, of processes or threads: "user system", in clock ticks.
+stat_ticks() {
+  local u=0 y=0 s f
+  for s in "$@"; do
+    # Fields 14 and 15 (the name, field 2, has no spaces in the processes and threads read here).
+    read -ra f <"$s" || continue
     u=$((u + f[13])); y=$((y + f[14]))
   done
   echo "$u $y"
+}
+# CPU time of the processes given, all their threads.
+cpu_ticks() {
+  local p files=()
+  for p in "$@"; do files+=("/proc/$p/stat"); done
+  stat_ticks ${files[@]+"${files[@]}"}
 }
 
 # After a sidecar turn at saturation: wait until its capture queue is empty and the producer has
@@ -162,15 +168,15 @@ settle() {
   sleep 1.5
 }
 
-# CPU time of the sidecar's proxy event loops alone (threads driftwatch-proxy-*), in clock ticks.
+# CPU time of the sidecar's proxy event loops alone (threads driftwatch-proxy-*), user and system
+# together, in clock ticks.
 loop_ticks() {
-  local n=0 t f
+  local t u y files=()
   for t in /proc/"$sidecar_pid"/task/*; do
-    [[ "$(cat "$t/comm" 2>/dev/null)" == driftwatch-prox* ]] || continue
-    read -ra f <"$t/stat" || continue
-    n=$((n + f[13] + f[14]))
+    [[ "$(cat "$t/comm" 2>/dev/null)" == driftwatch-prox* ]] && files+=("$t/stat")
   done
-  echo "$n"
+  read -r u y <<<"$(stat_ticks ${files[@]+"${files[@]}"})"
+  echo $((u + y))
 }
 
 path="/v2/models/bench/infer"
