@@ -6,7 +6,10 @@
 #   nginx    nginx proxy_pass in front of the stub (keep-alive upstream, 2 workers)
 #   sidecar  the Driftwatch sidecar in front of the stub, capture on, to a real Kafka broker
 # Workload: 1 KB KServe v2 JSON requests, (1) at a fixed rate (default 1000/s, open loop,
-# latency from each request's due time) and (2) at saturation (wrk, 2 threads, 32 connections).
+# latency from each request's due time) and (2) at saturation (wrk, 2 threads, 32 connections):
+# all the fixed-rate rounds first, then all the saturation rounds, so that no fixed-rate round
+# follows a saturation phase (see WARMUP: what saturation leaves behind, the sidecar's JIT
+# recompiling and the broker writing out the records it took, fell into the next measurement).
 # This machine is noisy, with phases of seconds in which everything on it runs slower, so the
 # targets are interleaved: at the fixed rate one client takes turns of SLICE_MS (500 ms) between
 # them, each target getting SECONDS_PER_RUN seconds of the round; at saturation the targets take
@@ -30,12 +33,13 @@ root="$(cd "$here/../.." && pwd)"
 ROUNDS="${ROUNDS:-5}"
 RATE="${RATE:-1000}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
-# Seconds of the interleaved fixed-rate traffic each round sends before it measures. Every round
-# follows a saturation phase whose 32 connections close at its end, and the closes and the change of
-# load make the sidecar's JIT throw away and recompile hot code: with 2 s, the sidecar's first
-# measured turn held 10 to 20 % of its requests slower than nginx's p99 in the round, while C1 and C2
-# compiles ran. With 8 s that transient is over before the measurement starts, as it is for a sidecar
-# serving a steady load; nginx, with nothing to compile, is measured the same way.
+# Seconds of the interleaved fixed-rate traffic each round sends before it measures. The first
+# round follows the warm-up's saturation runs, whose connections close at their end, and the closes
+# and the change of load make the sidecar's JIT throw away and recompile hot code: when every round
+# followed a saturation phase, with 2 s, the sidecar's first measured turn held 10 to 20 % of its
+# requests slower than nginx's p99 in the round, while C1 and C2 compiles ran. With 8 s that
+# transient is over before the measurement starts, as it is for a sidecar serving a steady load;
+# nginx, with nothing to compile, is measured the same way.
 WARMUP="${WARMUP:-8}"
 # Seconds of saturation each target gets per round, in SAT_SLICES turns taken in rotation with the
 # other targets. In one turn of 8 s, a slow phase of the machine (seconds long, everything on it
@@ -219,7 +223,6 @@ done
 targets=(direct nginx sidecar)
 : >"$work/results"
 for round in $(seq "$ROUNDS"); do
-  order=("${targets[@]:$((round % 3))}" "${targets[@]:0:$((round % 3))}")
   read -r s0 c0 a0 b0 <<<"$(counters)"
   lines=$(java -Xmx256m "$client" "$all" "$work/body.json" "$RATE" "$((3 * SECONDS_PER_RUN))" "$WARMUP" 16 "$SLICE_MS")
   read -r s1 c1 a1 b1 <<<"$(counters)"
@@ -231,6 +234,9 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round $t fixed-rate $RATE/s: $line"
     echo "$round $t fixed $line" >>"$work/results"
   done
+done
+for round in $(seq "$ROUNDS"); do
+  order=("${targets[@]:$((round % 3))}" "${targets[@]:0:$((round % 3))}")
   # Saturation: SAT_SLICES turns per target, the targets in rotation, each turn a wrk run of its
   # own. Summed per target: requests and seconds, and the broker's CPU time during its turns. The
   # CPU time of a proxy's processes is taken over the whole phase: the sidecar's capture worker
