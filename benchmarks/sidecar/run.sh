@@ -7,9 +7,10 @@
 #   sidecar  the Driftwatch sidecar in front of the stub, capture on, to a real Kafka broker
 # Workload: 1 KB KServe v2 JSON requests, (1) at a fixed rate (default 1000/s, open loop,
 # latency from each request's due time) and (2) at saturation (wrk, 2 threads, 32 connections):
-# all the fixed-rate rounds first, then all the saturation rounds, so that no fixed-rate round
-# follows a saturation phase (see WARMUP: what saturation leaves behind, the sidecar's JIT
-# recompiling and the broker writing out the records it took, fell into the next measurement).
+# all the fixed-rate rounds first, then all the saturation rounds, so that what a saturation phase
+# leaves behind does not fall into a fixed-rate measurement: the sidecar's JIT recompiling (see
+# WARMUP), and the broker's tens of megabytes of records, which the kernel writes out to disk
+# about 30 s later.
 # This machine is noisy, with phases of seconds in which everything on it runs slower, so the
 # targets are interleaved: at the fixed rate one client takes turns of SLICE_MS (500 ms) between
 # them, each target getting SECONDS_PER_RUN seconds of the round; at saturation the targets take
