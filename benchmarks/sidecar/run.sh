@@ -17,8 +17,8 @@
 # SAT_SLICES turns each of one wrk run, in an order that rotates from round to round (after each of
 # the sidecar's turns the benchmark waits for its capture to catch up, so that no other target
 # shares the CPU with that). Medians are reported with the spread (min..max) across rounds. At
-# saturation the benchmark also reads the CPU time of the proxy's processes and of the broker from
-# /proc and reports it per request.
+# both rates the benchmark also reads the CPU time of the proxy's processes from /proc and reports
+# it per request (at saturation the broker's too).
 # The sidecar's capture worker takes only CPU its proxy leaves (capture.cpu.priority=idle): what
 # it could not keep up with is shed, counted, and reported per phase as the share captured.
 # Last line: sidecar_vs_nginx added_p99_ratio=X throughput_ratio=Y
@@ -223,13 +223,26 @@ done
 
 targets=(direct nginx sidecar)
 : >"$work/results"
+# CPU time per request at the fixed rate: the proxy's processes over the whole client run (its
+# warm-up included, and whatever the sidecar does in the other targets' turns), divided by the
+# requests the target got in it, which the sidecar counts (the turns give every target as many).
+per_request_us() { awk -v t="$1" -v n="$2" -v hz="$clock_hz" 'BEGIN { printf "%.1f", n ? t * 1e6 / hz / n : 0 }'; }
 for round in $(seq "$ROUNDS"); do
   read -r s0 c0 a0 b0 <<<"$(counters)"
+  read -r nu0 ny0 <<<"$(cpu_ticks ${serving[nginx]})"
+  read -r su0 sy0 <<<"$(cpu_ticks ${serving[sidecar]})"
+  lo0=$(loop_ticks)
   lines=$(java -Xmx256m "$client" "$all" "$work/body.json" "$RATE" "$((3 * SECONDS_PER_RUN))" "$WARMUP" 16 "$SLICE_MS")
+  read -r nu1 ny1 <<<"$(cpu_ticks ${serving[nginx]})"
+  read -r su1 sy1 <<<"$(cpu_ticks ${serving[sidecar]})"
+  lo1=$(loop_ticks)
   read -r s1 c1 a1 b1 <<<"$(counters)"
   for t in "${targets[@]}"; do
     line=$(grep "^target=$t " <<<"$lines" | cut -d' ' -f2-)
-    if [ "$t" = sidecar ]; then
+    if [ "$t" = nginx ]; then
+      line="$line cpu_us=$(per_request_us $((nu1 - nu0 + ny1 - ny0)) $((c1 - c0)))"
+    elif [ "$t" = sidecar ]; then
+      line="$line cpu_us=$(per_request_us $((su1 - su0 + sy1 - sy0)) $((c1 - c0))) loops_cpu_us=$(per_request_us $((lo1 - lo0)) $((c1 - c0)))"
       line="$line shed=$((s1 - s0)) own_n=$((c1 - c0)) own_over_500us=$((c1 - c0 - (a1 - a0))) own_over_1ms=$((c1 - c0 - (b1 - b0)))"
     fi
     echo "round $round $t fixed-rate $RATE/s: $line"
@@ -289,7 +302,8 @@ function val(s, k,   i, n, a) { n = split(s, a, " "); for (i = 1; i <= n; i++) i
 function median(arr, n,   i, j, t, s) { for (i = 1; i <= n; i++) s[i] = arr[i]; for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (s[j] < s[i]) { t = s[i]; s[i] = s[j]; s[j] = t } return n % 2 ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2 }
 function mn(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] < m) m = arr[i]; return m }
 function mx(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] > m) m = arr[i]; return m }
-$3 == "fixed" { p50[$1, $2] = val($0, "p50_us"); p99[$1, $2] = val($0, "p99_us"); rounds[$1] = 1 }
+$3 == "fixed" { p50[$1, $2] = val($0, "p50_us"); p99[$1, $2] = val($0, "p99_us"); fcpu[$1, $2] = val($0, "cpu_us"); rounds[$1] = 1 }
+$3 == "fixed" && $2 == "sidecar" { floops[$1] = val($0, "loops_cpu_us") + 0 }
 $3 == "fixed" && $2 == "sidecar" { fixedShed += val($0, "shed"); ownN += val($0, "own_n"); own500 += val($0, "own_over_500us"); own1 += val($0, "own_over_1ms") }
 $3 == "sat" { rps[$1, $2] = val($0, "rps"); cu[$1, $2] = val($0, "cpu_user_us"); cs[$1, $2] = val($0, "cpu_sys_us"); bk[$1, $2] = val($0, "broker_us") }
 $3 == "sat" && $2 == "sidecar" { satReq += val($0, "requests"); satShed += val($0, "shed"); lp[$1] = val($0, "loops_us") + 0 }
@@ -311,6 +325,10 @@ END {
     printf "%-8s CPU per request at saturation %5.2f us (%.2f..%.2f): user %.2f, system %.2f; the broker in its turns %.2f us\n", t, median(cpuT, n), mn(cpuT, n), mx(cpuT, n), median(cpuU, n), median(cpuS, n), median(cpuB, n)
   }
   printf "sidecar  of which its event loops %.2f us (%.2f..%.2f), the rest capture (parsing, the producer) and the JVM\n", median(lp, n), mn(lp, n), mx(lp, n)
+  # Below saturation a request costs more CPU than at saturation (every one a wake-up, caches
+  # cold), and what the sidecar does beside its loops shows more.
+  for (r = 1; r <= n; r++) { fn[r] = fcpu[r, "nginx"] + 0; fs[r] = fcpu[r, "sidecar"] + 0 }
+  printf "CPU per request at the fixed rate: nginx %.1f us (%.1f..%.1f), sidecar %.1f us (%.1f..%.1f), of which its event loops %.1f us\n", median(fn, n), mn(fn, n), mx(fn, n), median(fs, n), mn(fs, n), mx(fs, n), median(floops, n)
   # One record per request here (one row each): the share captured is the share not shed.
   printf "sidecar  its own time (request head in to last byte out, the model'"'"'s included) at the fixed rate: %.2f%% over 0.5 ms, %.2f%% over 1 ms (of %d)\n", ownN ? 100 * own500 / ownN : 0, ownN ? 100 * own1 / ownN : 0, ownN
   printf "sidecar  captured at the fixed rate %.1f%% (%d of %d shed), at saturation %.1f%% (%d of %d shed)\n", ownN ? 100 * (1 - fixedShed / ownN) : 0, fixedShed, ownN, satReq ? 100 * (1 - satShed / satReq) : 0, satShed, satReq
