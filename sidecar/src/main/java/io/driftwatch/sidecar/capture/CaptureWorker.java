@@ -31,8 +31,9 @@ public final class CaptureWorker implements AutoCloseable {
    * The pause after the queue is first found empty. Measured at 1 000 requests/s on two cores: a
    * pause of 10 ms, with about ten exchanges per wake-up instead of one, cut the sidecar's CPU per
    * request from about 80 to about 64 µs (the worker's share roughly halved), but the benchmark's
-   * added p99 ratio to nginx was 1.16 to 1.27 in its three runs against 0.66 and 1.02 with 1 ms on
-   * the same day; not proof in this much noise, but latency comes first (docs/operations.md).
+   * added p99 ratio to nginx was 1.16 to 1.27 in its three runs against 0.66, 1.02 and 1.23 with
+   * this pause on the same day; not proof in this much noise, but latency comes first (see
+   * docs/operations.md).
    */
   private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
