@@ -226,7 +226,8 @@ targets=(direct nginx sidecar)
 # CPU time per request at the fixed rate: the proxy's processes over the whole client run (its
 # warm-up included, and whatever the sidecar does in the other targets' turns), divided by the
 # requests the target got in it, which the sidecar counts (the turns give every target as many).
-per_request_us() { awk -v t="$1" -v n="$2" -v hz="$clock_hz" 'BEGIN { printf "%.1f", n ? t * 1e6 / hz / n : 0 }'; }
+# per_request_us TICKS REQUESTS [DECIMALS (1)]
+per_request_us() { awk -v t="$1" -v n="$2" -v d="${3:-1}" -v hz="$clock_hz" 'BEGIN { printf "%." d "f", n ? t * 1e6 / hz / n : 0 }'; }
 for round in $(seq "$ROUNDS"); do
   read -r s0 c0 a0 b0 <<<"$(counters)"
   read -r nu0 ny0 <<<"$(cpu_ticks ${serving[nginx]})"
@@ -237,13 +238,14 @@ for round in $(seq "$ROUNDS"); do
   read -r su1 sy1 <<<"$(cpu_ticks ${serving[sidecar]})"
   lo1=$(loop_ticks)
   read -r s1 c1 a1 b1 <<<"$(counters)"
+  n=$((c1 - c0))
   for t in "${targets[@]}"; do
     line=$(grep "^target=$t " <<<"$lines" | cut -d' ' -f2-)
     if [ "$t" = nginx ]; then
-      line="$line cpu_us=$(per_request_us $((nu1 - nu0 + ny1 - ny0)) $((c1 - c0)))"
+      line="$line cpu_us=$(per_request_us $((nu1 - nu0 + ny1 - ny0)) "$n")"
     elif [ "$t" = sidecar ]; then
-      line="$line cpu_us=$(per_request_us $((su1 - su0 + sy1 - sy0)) $((c1 - c0))) loops_cpu_us=$(per_request_us $((lo1 - lo0)) $((c1 - c0)))"
-      line="$line shed=$((s1 - s0)) own_n=$((c1 - c0)) own_over_500us=$((c1 - c0 - (a1 - a0))) own_over_1ms=$((c1 - c0 - (b1 - b0)))"
+      line="$line cpu_us=$(per_request_us $((su1 - su0 + sy1 - sy0)) "$n") loops_cpu_us=$(per_request_us $((lo1 - lo0)) "$n")"
+      line="$line shed=$((s1 - s0)) own_n=$n own_over_500us=$((n - (a1 - a0))) own_over_1ms=$((n - (b1 - b0)))"
     fi
     echo "round $round $t fixed-rate $RATE/s: $line"
     echo "$round $t fixed $line" >>"$work/results"
@@ -287,7 +289,7 @@ for round in $(seq "$ROUNDS"); do
       'BEGIN { k = n ? 1e6 / hz / n : 0; printf "rps=%.2f cpu_user_us=%.2f cpu_sys_us=%.2f broker_us=%.2f", s ? n / s : 0, u * k, y * k, b * k }')
     extra=""
     if [ "$t" = sidecar ]; then
-      extra=" loops_us=$(awk -v l="$loops" -v n="${n_req[$t]}" -v hz="$clock_hz" 'BEGIN { printf "%.2f", n ? l * 1e6 / hz / n : 0 }') requests=${n_req[$t]} shed=${n_shed[$t]}"
+      extra=" loops_us=$(per_request_us "$loops" "${n_req[$t]}" 2) requests=${n_req[$t]} shed=${n_shed[$t]}"
     fi
     echo "round $round $t saturation: ${line/rps=/requests/s=} non2xx=${n_err[$t]}$extra"
     echo "$round $t sat $line$extra" >>"$work/results"
@@ -303,8 +305,7 @@ function median(arr, n,   i, j, t, s) { for (i = 1; i <= n; i++) s[i] = arr[i]; 
 function mn(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] < m) m = arr[i]; return m }
 function mx(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] > m) m = arr[i]; return m }
 $3 == "fixed" { p50[$1, $2] = val($0, "p50_us"); p99[$1, $2] = val($0, "p99_us"); fcpu[$1, $2] = val($0, "cpu_us"); rounds[$1] = 1 }
-$3 == "fixed" && $2 == "sidecar" { floops[$1] = val($0, "loops_cpu_us") + 0 }
-$3 == "fixed" && $2 == "sidecar" { fixedShed += val($0, "shed"); ownN += val($0, "own_n"); own500 += val($0, "own_over_500us"); own1 += val($0, "own_over_1ms") }
+$3 == "fixed" && $2 == "sidecar" { floops[$1] = val($0, "loops_cpu_us") + 0; fixedShed += val($0, "shed"); ownN += val($0, "own_n"); own500 += val($0, "own_over_500us"); own1 += val($0, "own_over_1ms") }
 $3 == "sat" { rps[$1, $2] = val($0, "rps"); cu[$1, $2] = val($0, "cpu_user_us"); cs[$1, $2] = val($0, "cpu_sys_us"); bk[$1, $2] = val($0, "broker_us") }
 $3 == "sat" && $2 == "sidecar" { satReq += val($0, "requests"); satShed += val($0, "shed"); lp[$1] = val($0, "loops_us") + 0 }
 END {
