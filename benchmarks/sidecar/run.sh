@@ -25,6 +25,9 @@
 #   X = added p99 of the sidecar / added p99 of nginx at the fixed rate (lower is better)
 #   Y = saturation throughput of the sidecar / that of nginx (higher is better)
 # The line before it gives X and Y of each round, and how many rounds met 1.0.
+# Whole runs of it move by more than most changes do; to compare two builds or configurations of
+# the sidecar at the tail, use benchmarks/run sidecar-ab.
+# The workload and the servers' set-up are in common.sh, shared with sidecar-ab.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -71,6 +74,8 @@ for tool in nginx wrk java; do
 done
 # Debian installs nginx in /usr/sbin, which may not be on a user's PATH.
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+# shellcheck source=benchmarks/sidecar/common.sh
+source "$here/common.sh"
 
 work="$(mktemp -d -t driftwatch-bench-sidecar.XXXXXX)"
 pids=()
@@ -83,81 +88,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# 1 KB request body: 15 numeric features as named KServe v2 tensors.
-/usr/bin/env python3 - "$work/body.json" <<'PY'
-import json, sys
-inputs = [{"name": "f%02d" % i, "shape": [1], "datatype": "FP64", "data": [round(0.123456789 * i, 9)]} for i in range(16)]
-body = json.dumps({"id": "bench", "inputs": inputs}, separators=(",", ":"))
-open(sys.argv[1], "w").write(body)
-PY
+write_body "$work/body.json"
 echo "request body: $(wc -c <"$work/body.json") bytes"
 echo "sidecar JVM options: $SIDECAR_JAVA_OPTS"
-sidecar_set=()
-for kv in $SIDECAR_SET; do sidecar_set+=(--set "$kv"); done
 
-response='{"model_name":"bench","model_version":"1","id":"bench","outputs":[{"name":"probability","shape":[1],"datatype":"FP32","data":[0.25]}]}'
-nginx_conf() { # name port workers server-body
-  mkdir -p "$work/$1"
-  cat >"$work/$1.conf" <<CONF
-worker_processes $3;
-pid $work/$1.pid;
-error_log $work/$1/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/$1; proxy_temp_path $work/$1; fastcgi_temp_path $work/$1;
-  uwsgi_temp_path $work/$1; scgi_temp_path $work/$1;
-  keepalive_requests 1000000;
-  upstream stub { server 127.0.0.1:$STUB_PORT; keepalive 128; }
-  server { listen 127.0.0.1:$2; $4 }
-}
-CONF
-  "$NGINX" -c "$work/$1.conf" -p "$work/$1"
-}
-nginx_conf stub "$STUB_PORT" 1 "location / { default_type application/json; client_body_buffer_size 16k; return 200 '$response'; }"
-nginx_conf proxy "$NGINX_PORT" 2 "location / { proxy_pass http://stub; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_buffering on; }"
+start_stub_and_nginx "$NGINX_PORT"
 
 java -version >/dev/null 2>&1
 "$root/driftwatch" --version >/dev/null   # builds the jar if needed
-# The broker stands for a Kafka cluster on other machines. It runs in a session of its own, as the
-# servers here all do (see the sidecar below): in the load generators' scheduling group, the work
-# the sidecar's records give it (only during the sidecar's turns) delays the client itself, which
-# then counts the delay against the sidecar.
-setsid "$root/driftwatch" broker --port "$BROKER_PORT" >"$work/broker.log" 2>&1 &
-broker_pid=$!
-pids+=($broker_pid)
-for _ in $(seq 60); do grep -q "ready at" "$work/broker.log" && break; sleep 1; done
-grep -q "ready at" "$work/broker.log" || { cat "$work/broker.log" >&2; echo "broker did not start" >&2; exit 3; }
-# In a session of its own, as the nginx daemons are (they detach into their own): with the
-# kernel's autogroups a session is a scheduling group, and the sidecar would otherwise share one
-# with the load generators, as no proxy does in production.
-DRIFTWATCH_JAVA_OPTS="$SIDECAR_JAVA_OPTS" setsid "$root/driftwatch" sidecar --upstream "http://127.0.0.1:$STUB_PORT" --listen "127.0.0.1:$SIDECAR_PORT" \
-  --admin-listen "127.0.0.1:$SIDECAR_ADMIN" --kafka "127.0.0.1:$BROKER_PORT" --set readiness.probe.interval.ms=0 ${sidecar_set[@]+"${sidecar_set[@]}"} \
-  >"$work/sidecar.log" 2>&1 &
-sidecar_pid=$!
-pids+=($sidecar_pid)
-for _ in $(seq 30); do curl -sf "http://127.0.0.1:$SIDECAR_ADMIN/healthz/live" >/dev/null && break; sleep 1; done
-grep -o "proxy on .*) " "$work/sidecar.log" | sed 's/^/sidecar: /' || { cat "$work/sidecar.log" >&2; echo "sidecar did not start" >&2; exit 3; }
+jar="$root/cli/target/driftwatch.jar"
+start_broker "$jar" "$BROKER_PORT"
+start_sidecar sidecar "$jar" "$SIDECAR_JAVA_OPTS" "$SIDECAR_PORT" "$SIDECAR_ADMIN" "$BROKER_PORT" $SIDECAR_SET
 
 # The processes whose CPU time is the proxy's: nginx's master and workers, the sidecar's JVM.
-clock_hz=$(getconf CLK_TCK)
 declare -A serving=([direct]="" [nginx]="$(cat "$work/proxy.pid") $(pgrep -P "$(cat "$work/proxy.pid")" | tr '\n' ' ')" [sidecar]="$sidecar_pid")
-# CPU time in the /proc stat files given, of processes or threads: "user system", in clock ticks.
-stat_ticks() {
-  local u=0 y=0 s f
-  for s in "$@"; do
-    # Fields 14 and 15 (the name, field 2, has no spaces in the processes and threads read here).
-    read -ra f <"$s" || continue
-    u=$((u + f[13])); y=$((y + f[14]))
-  done
-  echo "$u $y"
-}
-# CPU time of the processes given, all their threads.
-cpu_ticks() {
-  local p files=()
-  for p in "$@"; do files+=("/proc/$p/stat"); done
-  stat_ticks ${files[@]+"${files[@]}"}
-}
 
 # After a sidecar turn at saturation: wait until its capture queue is empty and the producer has
 # lingered (1 s) and sent, so that capture's catching up on what the turn queued (its worker, the
@@ -173,26 +117,11 @@ settle() {
   sleep 1.5
 }
 
-# CPU time of the sidecar's proxy event loops alone (threads driftwatch-proxy-*), user and system
-# together, in clock ticks.
-loop_ticks() {
-  local t u y files=()
-  for t in /proc/"$sidecar_pid"/task/*; do
-    [[ "$(cat "$t/comm" 2>/dev/null)" == driftwatch-prox* ]] && files+=("$t/stat")
-  done
-  read -r u y <<<"$(stat_ticks ${files[@]+"${files[@]}"})"
-  echo $((u + y))
-}
-
-path="/v2/models/bench/infer"
+path="$INFER_PATH"
 url() { case "$1" in direct) echo "http://127.0.0.1:$STUB_PORT$path";; nginx) echo "http://127.0.0.1:$NGINX_PORT$path";; sidecar) echo "http://127.0.0.1:$SIDECAR_PORT$path";; esac; }
 # The fixed-rate phase sends to all three targets from one client, in turns of SLICE_MS each.
 all="direct=$(url direct),nginx=$(url nginx),sidecar=$(url sidecar)"
-cat >"$work/post.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local f = io.open("$work/body.json"); wrk.body = f:read("*a"); f:close()
-LUA
+write_post_lua "$work/post.lua" "$work/body.json"
 client="$here/FixedRateClient.java"
 # The sidecar's counters so far, from one scrape of its /metrics:
 #   shed  exchanges dropped with reason queue_full: its capture worker runs only on CPU the proxy
@@ -226,17 +155,15 @@ targets=(direct nginx sidecar)
 # CPU time per request at the fixed rate: the proxy's processes over the whole client run (its
 # warm-up included, and whatever the sidecar does in the other targets' turns), divided by the
 # requests the target got in it, which the sidecar counts (the turns give every target as many).
-# per_request_us TICKS REQUESTS [DECIMALS (1)]
-per_request_us() { awk -v t="$1" -v n="$2" -v d="${3:-1}" -v hz="$clock_hz" 'BEGIN { printf "%." d "f", n ? t * 1e6 / hz / n : 0 }'; }
 for round in $(seq "$ROUNDS"); do
   read -r s0 c0 a0 b0 <<<"$(counters)"
   read -r nu0 ny0 <<<"$(cpu_ticks ${serving[nginx]})"
   read -r su0 sy0 <<<"$(cpu_ticks ${serving[sidecar]})"
-  lo0=$(loop_ticks)
+  lo0=$(loop_ticks "$sidecar_pid")
   lines=$(java -Xmx256m "$client" "$all" "$work/body.json" "$RATE" "$((3 * SECONDS_PER_RUN))" "$WARMUP" 16 "$SLICE_MS")
   read -r nu1 ny1 <<<"$(cpu_ticks ${serving[nginx]})"
   read -r su1 sy1 <<<"$(cpu_ticks ${serving[sidecar]})"
-  lo1=$(loop_ticks)
+  lo1=$(loop_ticks "$sidecar_pid")
   read -r s1 c1 a1 b1 <<<"$(counters)"
   n=$((c1 - c0))
   for t in "${targets[@]}"; do
@@ -262,7 +189,7 @@ for round in $(seq "$ROUNDS"); do
     n_req[$t]=0 n_sec[$t]=0 n_err[$t]=0 n_broker[$t]=0 n_shed[$t]=0
     read -r n_user[$t] n_sys[$t] <<<"$(cpu_ticks ${serving[$t]})"
   done
-  loops0=$(loop_ticks)
+  loops0=$(loop_ticks "$sidecar_pid")
   for _ in $(seq "$SAT_SLICES"); do
     for t in "${order[@]}"; do
       read -r s0 _ <<<"$(counters)"
@@ -283,7 +210,7 @@ for round in $(seq "$ROUNDS"); do
     read -r u1 y1 <<<"$(cpu_ticks ${serving[$t]})"
     n_user[$t]=$((u1 - n_user[$t])); n_sys[$t]=$((y1 - n_sys[$t]))
   done
-  loops=$(($(loop_ticks) - loops0))
+  loops=$(($(loop_ticks "$sidecar_pid") - loops0))
   for t in "${order[@]}"; do
     line=$(awk -v n="${n_req[$t]}" -v s="${n_sec[$t]}" -v u="${n_user[$t]}" -v y="${n_sys[$t]}" -v b="${n_broker[$t]}" -v hz="$clock_hz" \
       'BEGIN { k = n ? 1e6 / hz / n : 0; printf "rps=%.2f cpu_user_us=%.2f cpu_sys_us=%.2f broker_us=%.2f", s ? n / s : 0, u * k, y * k, b * k }')
