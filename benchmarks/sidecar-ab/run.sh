@@ -53,16 +53,7 @@ for j in "$JAR_A" "$JAR_B"; do
   [ -f "$j" ] || { echo "benchmark sidecar-ab: no jar at $j" >&2; exit 2; }
 done
 
-work="$(mktemp -d -t driftwatch-bench-sidecar-ab.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -f "$work/stub.pid" ] && kill "$(cat "$work/stub.pid")" 2>/dev/null || true
-  [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_work sidecar-ab
 
 write_body "$work/body.json"
 write_post_lua "$work/post.lua" "$work/body.json"

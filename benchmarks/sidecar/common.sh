@@ -1,5 +1,20 @@
 # Shared by benchmarks/sidecar/run.sh and benchmarks/sidecar-ab/run.sh (sourced, not run): the
-# workload and the servers both measure. Expects $work (a scratch directory), $NGINX and $STUB_PORT.
+# workload and the servers both measure. Expects $NGINX and $STUB_PORT; make_work sets $work.
+
+# make_work NAME: a scratch directory, $work; on exit the processes in $pids and the two nginx
+# daemons are stopped and the directory removed.
+make_work() {
+  work="$(mktemp -d -t "driftwatch-bench-$1.XXXXXX")"
+  pids=()
+  trap cleanup EXIT
+}
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$work/stub.pid" ] && kill "$(cat "$work/stub.pid")" 2>/dev/null || true
+  [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
 
 # The stub model server's answer: a fixed KServe v2 response.
 STUB_RESPONSE='{"model_name":"bench","model_version":"1","id":"bench","outputs":[{"name":"probability","shape":[1],"datatype":"FP32","data":[0.25]}]}'

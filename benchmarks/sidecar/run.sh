@@ -77,16 +77,7 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 # shellcheck source=benchmarks/sidecar/common.sh
 source "$here/common.sh"
 
-work="$(mktemp -d -t driftwatch-bench-sidecar.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -f "$work/stub.pid" ] && kill "$(cat "$work/stub.pid")" 2>/dev/null || true
-  [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_work sidecar
 
 write_body "$work/body.json"
 echo "request body: $(wc -c <"$work/body.json") bytes"
