@@ -69,8 +69,21 @@ b_pid=$sidecar_pid
 url() { echo "http://127.0.0.1:$1$INFER_PATH"; }
 all="direct=$(url $STUB_PORT),nginx=$(url $NGINX_PORT),A=$(url $A_PORT),B=$(url $B_PORT)"
 client="$root/benchmarks/sidecar/FixedRateClient.java"
-# Requests a sidecar has served, from its own /metrics.
-served() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^driftwatch_sidecar_request_duration_seconds_count / { print int($2) }'; }
+# usage PID ADMIN_PORT: a sidecar's CPU time (its JVM, its event loops, in clock ticks) and the
+# requests it has served, "cpu loops requests".
+usage() {
+  local u y n
+  read -r u y <<<"$(cpu_ticks "$1")"
+  read -r _ n _ _ <<<"$(counters "$2")"
+  echo "$((u + y)) $(loop_ticks "$1") $n"
+}
+# cpu_fields BEFORE AFTER: CPU per request between two usage readings, as result fields.
+cpu_fields() {
+  local c0 l0 n0 c1 l1 n1
+  read -r c0 l0 n0 <<<"$1"
+  read -r c1 l1 n1 <<<"$2"
+  echo "cpu_us=$(per_request_us $((c1 - c0)) $((n1 - n0))) loops_cpu_us=$(per_request_us $((l1 - l0)) $((n1 - n0)))"
+}
 
 # Warm-up, not measured: both JIT compilers need traffic before their code is steady (see
 # benchmarks/sidecar/run.sh, WARMUP).
@@ -83,13 +96,9 @@ done
 
 : >"$work/results"
 for round in $(seq "$ROUNDS"); do
-  read -r au0 ay0 <<<"$(cpu_ticks "$a_pid")"; read -r bu0 by0 <<<"$(cpu_ticks "$b_pid")"
-  al0=$(loop_ticks "$a_pid"); bl0=$(loop_ticks "$b_pid"); an0=$(served "$A_ADMIN"); bn0=$(served "$B_ADMIN")
+  a0=$(usage "$a_pid" "$A_ADMIN"); b0=$(usage "$b_pid" "$B_ADMIN")
   lines=$(java -Xmx256m "$client" "$all" "$work/body.json" "$RATE" "$((4 * SECONDS_PER_RUN))" "$WARMUP" 16 "$SLICE_MS")
-  read -r au1 ay1 <<<"$(cpu_ticks "$a_pid")"; read -r bu1 by1 <<<"$(cpu_ticks "$b_pid")"
-  al1=$(loop_ticks "$a_pid"); bl1=$(loop_ticks "$b_pid"); an1=$(served "$A_ADMIN"); bn1=$(served "$B_ADMIN")
-  cpu_a="cpu_us=$(per_request_us $((au1 - au0 + ay1 - ay0)) $((an1 - an0))) loops_cpu_us=$(per_request_us $((al1 - al0)) $((an1 - an0)))"
-  cpu_b="cpu_us=$(per_request_us $((bu1 - bu0 + by1 - by0)) $((bn1 - bn0))) loops_cpu_us=$(per_request_us $((bl1 - bl0)) $((bn1 - bn0)))"
+  cpu_a=$(cpu_fields "$a0" "$(usage "$a_pid" "$A_ADMIN")"); cpu_b=$(cpu_fields "$b0" "$(usage "$b_pid" "$B_ADMIN")")
   for t in direct nginx A B; do
     line=$(grep "^target=$t " <<<"$lines" | cut -d' ' -f2-)
     case "$t" in A) line="$line $cpu_a" ;; B) line="$line $cpu_b" ;; esac
@@ -99,9 +108,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 echo
-awk '
-function val(s, k,   i, n, a) { n = split(s, a, " "); for (i = 1; i <= n; i++) if (index(a[i], k "=") == 1) return substr(a[i], length(k) + 2); return "" }
-function median(arr, n,   i, j, t, s) { for (i = 1; i <= n; i++) s[i] = arr[i]; for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (s[j] < s[i]) { t = s[i]; s[i] = s[j]; s[j] = t } return n % 2 ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2 }
+awk "$STATS_AWK"'
 { p50[$1, $2] = val($0, "p50_us"); p99[$1, $2] = val($0, "p99_us"); cpu[$1, $2] = val($0, "cpu_us"); loops[$1, $2] = val($0, "loops_cpu_us"); if ($1 > n) n = $1 }
 END {
   split("nginx A B", ts, " ")

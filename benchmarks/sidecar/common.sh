@@ -131,3 +131,26 @@ start_sidecar() {
   for _ in $(seq 30); do curl -sf "http://127.0.0.1:$admin/healthz/live" >/dev/null && break; sleep 1; done
   grep -o "proxy on .*) " "$work/$name.log" | sed "s/^/$name: /" || { cat "$work/$name.log" >&2; echo "$name did not start" >&2; exit 3; }
 }
+
+# counters ADMIN_PORT: a sidecar's counters so far, from one scrape of its /metrics:
+#   shed  exchanges dropped with reason queue_full: its capture worker runs only on CPU the proxy
+#         leaves (capture.cpu.priority=idle), so under saturation its bounded queue fills and what
+#         overflows is counted. Each phase reports its share, beside its requests.
+#   n, within 0.5 ms, within 1 ms  its own latency histogram, from the request head read to the
+#         response's last byte written (the model's time included). Beside the client's view it
+#         tells the time spent in the proxy from the time before it saw the request.
+counters() {
+  curl -s "http://127.0.0.1:$1/metrics" | awk '
+    /^driftwatch_sidecar_records_dropped_total\{reason="queue_full"\}/ { s = $2 }
+    /^driftwatch_sidecar_request_duration_seconds_bucket\{le="5.0E-4"\}/ { a = $2 }
+    /^driftwatch_sidecar_request_duration_seconds_bucket\{le="0.001"\}/ { b = $2 }
+    /^driftwatch_sidecar_request_duration_seconds_count / { c = $2 }
+    END { printf "%d %d %d %d", s + 0, c + 0, a + 0, b + 0 }'
+}
+
+# The awk functions both summaries use: val(LINE, KEY), the value of KEY=VALUE in a line of
+# results; median(ARRAY, N) of ARRAY[1..N]. Put before a summary's own program.
+STATS_AWK='
+function val(s, k,   i, n, a) { n = split(s, a, " "); for (i = 1; i <= n; i++) if (index(a[i], k "=") == 1) return substr(a[i], length(k) + 2); return "" }
+function median(arr, n,   i, j, t, s) { for (i = 1; i <= n; i++) s[i] = arr[i]; for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (s[j] < s[i]) { t = s[i]; s[i] = s[j]; s[j] = t } return n % 2 ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2 }
+'

@@ -108,27 +108,11 @@ settle() {
   sleep 1.5
 }
 
-path="$INFER_PATH"
-url() { case "$1" in direct) echo "http://127.0.0.1:$STUB_PORT$path";; nginx) echo "http://127.0.0.1:$NGINX_PORT$path";; sidecar) echo "http://127.0.0.1:$SIDECAR_PORT$path";; esac; }
+url() { case "$1" in direct) echo "http://127.0.0.1:$STUB_PORT$INFER_PATH";; nginx) echo "http://127.0.0.1:$NGINX_PORT$INFER_PATH";; sidecar) echo "http://127.0.0.1:$SIDECAR_PORT$INFER_PATH";; esac; }
 # The fixed-rate phase sends to all three targets from one client, in turns of SLICE_MS each.
 all="direct=$(url direct),nginx=$(url nginx),sidecar=$(url sidecar)"
 write_post_lua "$work/post.lua" "$work/body.json"
 client="$here/FixedRateClient.java"
-# The sidecar's counters so far, from one scrape of its /metrics:
-#   shed  exchanges dropped with reason queue_full: its capture worker runs only on CPU the proxy
-#         leaves (capture.cpu.priority=idle), so under saturation its bounded queue fills and what
-#         overflows is counted. Each phase reports its share, beside its requests.
-#   n, within 0.5 ms, within 1 ms  its own latency histogram, from the request head read to the
-#         response's last byte written (the model's time included). Beside the client's view it
-#         tells the time spent in the proxy from the time before it saw the request.
-counters() {
-  curl -s "http://127.0.0.1:$SIDECAR_ADMIN/metrics" | awk '
-    /^driftwatch_sidecar_records_dropped_total\{reason="queue_full"\}/ { s = $2 }
-    /^driftwatch_sidecar_request_duration_seconds_bucket\{le="5.0E-4"\}/ { a = $2 }
-    /^driftwatch_sidecar_request_duration_seconds_bucket\{le="0.001"\}/ { b = $2 }
-    /^driftwatch_sidecar_request_duration_seconds_count / { c = $2 }
-    END { printf "%d %d %d %d", s + 0, c + 0, a + 0, b + 0 }'
-}
 
 # Warm-up of every path, not measured, in both of the measured phases: the JVMs' JIT compilers
 # (the sidecar's and the broker's) need traffic before their code is steady, and code compiled under
@@ -147,7 +131,7 @@ targets=(direct nginx sidecar)
 # warm-up included, and whatever the sidecar does in the other targets' turns), divided by the
 # requests the target got in it, which the sidecar counts (the turns give every target as many).
 for round in $(seq "$ROUNDS"); do
-  read -r s0 c0 a0 b0 <<<"$(counters)"
+  read -r s0 c0 a0 b0 <<<"$(counters "$SIDECAR_ADMIN")"
   read -r nu0 ny0 <<<"$(cpu_ticks ${serving[nginx]})"
   read -r su0 sy0 <<<"$(cpu_ticks ${serving[sidecar]})"
   lo0=$(loop_ticks "$sidecar_pid")
@@ -155,7 +139,7 @@ for round in $(seq "$ROUNDS"); do
   read -r nu1 ny1 <<<"$(cpu_ticks ${serving[nginx]})"
   read -r su1 sy1 <<<"$(cpu_ticks ${serving[sidecar]})"
   lo1=$(loop_ticks "$sidecar_pid")
-  read -r s1 c1 a1 b1 <<<"$(counters)"
+  read -r s1 c1 a1 b1 <<<"$(counters "$SIDECAR_ADMIN")"
   n=$((c1 - c0))
   for t in "${targets[@]}"; do
     line=$(grep "^target=$t " <<<"$lines" | cut -d' ' -f2-)
@@ -183,11 +167,11 @@ for round in $(seq "$ROUNDS"); do
   loops0=$(loop_ticks "$sidecar_pid")
   for _ in $(seq "$SAT_SLICES"); do
     for t in "${order[@]}"; do
-      read -r s0 _ <<<"$(counters)"
+      read -r s0 _ <<<"$(counters "$SIDECAR_ADMIN")"
       read -r bu0 by0 <<<"$(cpu_ticks "$broker_pid")"
       out=$(wrk -t2 -c32 -d"${slice}s" -s "$work/post.lua" "$(url $t)")
       read -r bu1 by1 <<<"$(cpu_ticks "$broker_pid")"
-      read -r s1 _ <<<"$(counters)"
+      read -r s1 _ <<<"$(counters "$SIDECAR_ADMIN")"
       if [ "$t" = sidecar ]; then settle; fi
       read -r reqs secs <<<"$(awk '/requests in/ { d = $4; sub(/,$/, "", d); f = 1
         if (d ~ /ms$/) f = 0.001; else if (d ~ /m$/) f = 60; sub(/[a-z]+$/, "", d); print $1, d * f }' <<<"$out")"
@@ -217,9 +201,7 @@ done
 echo
 echo "sidecar capture: $(curl -s "http://127.0.0.1:$SIDECAR_ADMIN/metrics" | grep -E '^driftwatch_sidecar_records_(captured|sent)_total|^driftwatch_sidecar_records_dropped_total' | awk '$2 != "0.0"' | tr '\n' ' ')"
 echo
-awk '
-function val(s, k,   i, n, a) { n = split(s, a, " "); for (i = 1; i <= n; i++) if (index(a[i], k "=") == 1) return substr(a[i], length(k) + 2); return "" }
-function median(arr, n,   i, j, t, s) { for (i = 1; i <= n; i++) s[i] = arr[i]; for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (s[j] < s[i]) { t = s[i]; s[i] = s[j]; s[j] = t } return n % 2 ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2 }
+awk "$STATS_AWK"'
 function mn(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] < m) m = arr[i]; return m }
 function mx(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] > m) m = arr[i]; return m }
 $3 == "fixed" { p50[$1, $2] = val($0, "p50_us"); p99[$1, $2] = val($0, "p99_us"); fcpu[$1, $2] = val($0, "cpu_us"); rounds[$1] = 1 }
