@@ -15,8 +15,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -87,9 +85,6 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
   /** The receive window of each connection, both sides: what all its streams may hold at once. */
   static final int CONNECTION_WINDOW = 1024 * 1024;
 
-  private static final String[] ID_HEADERS = {
-    ProxyConnection.PREDICTION_ID, "x-request-id", "ce-id"
-  };
   private static final String[] CAPTURED_REQUEST_HEADERS = {
     "content-type", "grpc-encoding", "traceparent"
   };
@@ -316,14 +311,7 @@ final class H2cProxyConnection extends ChannelInboundHandlerAdapter {
 
   /** The id the HTTP/1.1 path would take from these headers, else a new one. */
   static String predictionId(Http2Headers headers) {
-    HttpHeaders ids = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
-    for (String name : ID_HEADERS) {
-      CharSequence value = headers.get(name);
-      if (value != null) {
-        ids.add(name, value);
-      }
-    }
-    return ProxyConnection.predictionId(ids);
+    return ProxyConnection.predictionId(headers::get);
   }
 
   private static Map<String, String> pick(

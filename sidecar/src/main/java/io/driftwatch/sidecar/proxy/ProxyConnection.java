@@ -4,6 +4,7 @@ import io.driftwatch.sidecar.capture.CaptureTap;
 import io.driftwatch.sidecar.capture.Exchange;
 import io.driftwatch.sidecar.capture.ThrottledLog;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -14,22 +15,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -40,12 +31,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection and its upstream connection. Lives on one event loop (the upstream channel
  * is registered on the client's), so its state needs no locking.
+ *
+ * <p>Both connections speak bytes: an {@link Http1Decoder} on each splits what arrives into heads
+ * and body slices, and the proxy writes the heads it forwards line by line from the received bytes
+ * (hop-by-hop headers left out, its own added) and the bodies as they came, so a message is never
+ * turned into objects and back.
  *
  * <p>Requests are forwarded in arrival order over one keep-alive upstream connection, taken from
  * the event loop's {@link UpstreamPool} (or opened) for the first request and given back when the
@@ -73,6 +70,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private static final ThrottledLog UNREACHABLE_LOG = new ThrottledLog(LOG, 30, TimeUnit.SECONDS);
 
   static final String PREDICTION_ID = "x-prediction-id";
+  private static final String TRACEPARENT = "traceparent";
   private static final String[] ID_HEADERS = {PREDICTION_ID, "x-request-id", "ce-id"};
   private static final String[] CAPTURED_REQUEST_HEADERS = {
     "content-type", "content-encoding", "traceparent", "inference-header-content-length"
@@ -151,12 +149,26 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     this.shared = shared;
   }
 
+  /** The response body goes as received. */
+  private static final int PASS = 0;
+
+  /** A chunked body to an HTTP/1.0 client: its content alone, ended by the connection's close. */
+  private static final int DECHUNK = 1;
+
+  /** A body that ends with the model's connection, to an HTTP/1.1 client: chunked by the proxy. */
+  private static final int CHUNK = 2;
+
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+  private static final byte[] HTTP_11 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
+
   /** The state of one exchange, from request head to response end. */
   private static final class InFlight {
     final String id;
     final String method;
     final String path;
-    final HttpVersion clientVersion;
+    final boolean clientHttp10;
+    final boolean headRequest;
     final long startNanos;
     final long startEpochMicros;
     long requestCompleteNanos;
@@ -168,12 +180,21 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     boolean responseStarted;
     boolean interim;
     boolean upstreamKeepAlive = true;
+
+    /**
+     * How the response body goes to the client: {@link #PASS}, {@link #DECHUNK}, {@link #CHUNK}.
+     */
+    int bodyMode;
+
     int status;
     Map<String, String> responseHeaders = Map.of();
     BodyTee responseTee;
     StreamTap stream;
     Channel sentOn;
     ExchangeTracer.ExchangeSpan span;
+
+    /** The traceparent the tracer gave the request, to forward instead of the client's; or null. */
+    String traceparent;
 
     /** Set when the proxy must answer this exchange itself: the body to send. */
     byte[] failureBody;
@@ -184,7 +205,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
         String id,
         String method,
         String path,
-        HttpVersion clientVersion,
+        boolean clientHttp10,
         boolean clientKeepAlive,
         CaptureTap.Decision decision,
         Map<String, String> requestHeaders,
@@ -192,7 +213,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       this.id = id;
       this.method = method;
       this.path = path;
-      this.clientVersion = clientVersion;
+      this.clientHttp10 = clientHttp10;
+      this.headRequest = "HEAD".equals(method);
       this.clientKeepAlive = clientKeepAlive;
       this.decision = decision;
       this.requestHeaders = requestHeaders;
@@ -234,37 +256,41 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
     long now = System.nanoTime();
     lastClientReadNanos = now;
-    if (msg instanceof HttpRequest request) {
-      if (request.decoderResult().isFailure()) {
-        ReferenceCountUtil.release(msg);
-        refuse(request);
-        return;
+    if (msg instanceof Http1Error error) {
+      if (error.inBody() && reading != null) {
+        refuseBody(reading);
+      } else {
+        refuse(error);
       }
+      return;
+    }
+    if (msg instanceof Http1Head request) {
       servedAny = true;
       reading = begin(request);
       exchanges.add(reading);
       shared.inFlight().incrementAndGet();
       updateAutoRead();
       timer.checkBy(now + shared.settings().clientReadTimeout().toNanos());
+      InFlight ex = reading;
+      forward(ex, upstreamHead(request, ex));
+      if (ex.sentOn != null) {
+        Http1Decoder responses = ex.sentOn.pipeline().get(Http1Decoder.class);
+        if (responses != null) {
+          responses.expectResponse(ex.headRequest);
+        }
+      }
+      return;
     }
     InFlight ex = reading;
-    if (ex == null) {
+    if (ex == null || !(msg instanceof Http1Body body)) {
       ReferenceCountUtil.release(msg);
       return;
     }
-    boolean last = false;
-    if (msg instanceof HttpContent content) {
-      if (content.decoderResult().isFailure()) {
-        ReferenceCountUtil.release(msg);
-        refuseBody(ex);
-        return;
-      }
-      if (ex.requestTee != null) {
-        ex.requestTee.add(content.content());
-      }
-      last = msg instanceof LastHttpContent;
+    if (ex.requestTee != null && body.payload) {
+      ex.requestTee.add(body.content());
     }
-    forward(ex, msg);
+    boolean last = body.last;
+    forward(ex, body.content());
     if (last) {
       ex.requestComplete = true;
       ex.requestCompleteNanos = now;
@@ -343,49 +369,105 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  private InFlight begin(HttpRequest request) {
-    HttpHeaders headers = request.headers();
-    String id = predictionId(headers);
-    String uri = request.uri();
+  private InFlight begin(Http1Head request) {
+    String id = predictionId(request::get);
+    String uri = request.target;
     int q = uri.indexOf('?');
     String path = q >= 0 ? uri.substring(0, q) : uri;
-    String method = request.method().name();
+    String method = request.method;
     // Before the headers are captured: the record's trace id is then the span's trace id.
-    ExchangeTracer.ExchangeSpan span = shared.tracer().start(request, path, id);
+    ExchangeTracer.ExchangeSpan span = null;
+    String traceparent = null;
+    if (shared.tracer() != ExchangeTracer.OFF) {
+      HttpRequest view = tracerView(request);
+      span = shared.tracer().start(view, path, id);
+      String given = view.headers().get(TRACEPARENT);
+      if (given != null && !given.equals(request.get(TRACEPARENT))) {
+        traceparent = given;
+      }
+    }
     CaptureTap.Decision decision = shared.tap().decide(method, path, id);
     Map<String, String> captured = Map.of();
     BodyTee tee = null;
     if (decision != null && !decision.shed()) {
-      captured = pick(headers, CAPTURED_REQUEST_HEADERS);
-      tee = new BodyTee(shared.tap().maxCaptureBytes(), HttpUtil.getContentLength(request, -1L));
+      captured = pick(request, CAPTURED_REQUEST_HEADERS);
+      if (traceparent != null) {
+        captured.put(TRACEPARENT, traceparent);
+      }
+      tee =
+          new BodyTee(
+              shared.tap().maxCaptureBytes(), request.chunked ? -1L : request.contentLength);
     }
     InFlight ex =
-        new InFlight(
-            id,
-            method,
-            path,
-            request.protocolVersion(),
-            HttpUtil.isKeepAlive(request),
-            decision,
-            captured,
-            tee);
+        new InFlight(id, method, path, request.http10, request.keepAlive, decision, captured, tee);
     ex.span = span;
-
-    HopByHop.strip(headers);
-    if (!headers.contains(HttpHeaderNames.HOST)) {
-      headers.set(HttpHeaderNames.HOST, shared.settings().upstreamAuthority());
-    }
-    // Upstream always gets HTTP/1.1 so its connection is kept alive whatever the client speaks.
-    request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    ex.traceparent = traceparent;
     return ex;
   }
 
+  /**
+   * The request head for the model server: HTTP/1.1 whatever the client spoke, so the connection
+   * stays open; hop-by-hop headers left out; a Host where the client (HTTP/1.0) sent none; the
+   * tracer's traceparent instead of the client's. Untouched when nothing of that applies.
+   */
+  private ByteBuf upstreamHead(Http1Head request, InFlight ex) {
+    boolean host = request.contains("host");
+    ByteBuf out = client.alloc().directBuffer(request.length() + (host ? 0 : 64) + 80);
+    if (!request.http10 && !request.hasHopByHop && host && ex.traceparent == null) {
+      request.writeTo(out);
+      return out;
+    }
+    if (request.http10) {
+      request.writeRequestLineAs11(out);
+    } else {
+      request.writeStartLine(out);
+    }
+    for (int i = 0; i < request.size(); i++) {
+      if (!request.isHopByHop(i) && !(ex.traceparent != null && request.nameIs(i, TRACEPARENT))) {
+        request.writeHeaderLine(out, i);
+      }
+    }
+    if (ex.traceparent != null) {
+      writeHeader(out, TRACEPARENT, ex.traceparent);
+    }
+    if (!host) {
+      writeHeader(out, "host", shared.settings().upstreamAuthority());
+    }
+    out.writeBytes(CRLF);
+    return out;
+  }
+
+  private static void writeHeader(ByteBuf out, String name, String value) {
+    out.writeCharSequence(name, StandardCharsets.ISO_8859_1);
+    out.writeByte(':');
+    out.writeByte(' ');
+    out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
+    out.writeBytes(CRLF);
+  }
+
+  /** The request as Netty's type, for the tracer (only when tracing is on). */
+  private static HttpRequest tracerView(Http1Head request) {
+    DefaultHttpRequest view =
+        new DefaultHttpRequest(
+            request.http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
+            HttpMethod.valueOf(request.method),
+            request.target,
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false));
+    for (int i = 0; i < request.size(); i++) {
+      view.headers().add(request.name(i), request.value(i));
+    }
+    return view;
+  }
+
   /** The id from the first usable id header, else a new one ({@link PredictionIds}). */
-  static String predictionId(HttpHeaders headers) {
+  static String predictionId(Function<String, ? extends CharSequence> header) {
     for (String name : ID_HEADERS) {
-      String value = headers.get(name);
-      if (value != null && isUsableId(value.trim())) {
-        return value.trim();
+      CharSequence value = header.apply(name);
+      if (value != null) {
+        String id = value.toString().trim();
+        if (isUsableId(id)) {
+          return id;
+        }
       }
     }
     return PredictionIds.next();
@@ -404,10 +486,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     return true;
   }
 
-  private static Map<String, String> pick(HttpHeaders headers, String[] names) {
+  private static Map<String, String> pick(Http1Head head, String[] names) {
     Map<String, String> out = new HashMap<>(8);
     for (String name : names) {
-      String value = headers.get(name);
+      String value = head.get(name);
       if (value != null) {
         out.put(name, value);
       }
@@ -452,7 +534,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
                     shared.connections().add(ch);
                     ch.pipeline()
                         .addLast(
-                            new HttpClientCodec(),
+                            new Http1Decoder(false),
                             new UpstreamLink(shared.pool(), ProxyConnection.this));
                   }
                 });
@@ -528,21 +610,26 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   }
 
   private ChannelFuture writeOwnResponse(InFlight ex, int status, byte[] body) {
-    FullHttpResponse r =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
-    r.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-        .set(PREDICTION_ID, ex.id);
+    ByteBuf out = client.alloc().directBuffer(192 + ex.id.length() + body.length);
+    out.writeBytes(HTTP_11);
+    out.writeByte(' ');
+    out.writeCharSequence(
+        status + " " + HttpResponseStatus.valueOf(status).reasonPhrase(),
+        StandardCharsets.US_ASCII);
+    out.writeBytes(CRLF);
+    writeHeader(out, "content-type", "application/json");
+    writeHeader(out, "content-length", Integer.toString(body.length));
+    writeHeader(out, PREDICTION_ID, ex.id);
     if (!ex.clientKeepAlive) {
-      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (ex.clientVersion.equals(HttpVersion.HTTP_1_0)) {
-      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      writeHeader(out, "connection", "close");
+    } else if (ex.clientHttp10) {
+      writeHeader(out, "connection", "keep-alive");
     }
+    out.writeBytes(CRLF);
+    out.writeBytes(body);
     ex.status = status;
     ex.responseStarted = true;
-    return client.writeAndFlush(r);
+    return client.writeAndFlush(out);
   }
 
   /**
@@ -550,27 +637,17 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
    * 400, 414 or 431 waits behind the exchanges pipelined before it, then the connection closes;
    * nothing more is read from the client.
    */
-  private void refuse(HttpRequest request) {
-    Throwable cause = request.decoderResult().cause();
+  private void refuse(Http1Error error) {
     byte[] body = BAD_REQUEST;
     HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
-    if (cause instanceof TooLongHttpLineException) {
+    if (error.fault() == Http1Head.Fault.LINE_TOO_LONG) {
       body = LINE_TOO_LONG;
       status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
-    } else if (cause instanceof TooLongHttpHeaderException) {
+    } else if (error.fault() == Http1Head.Fault.HEADERS_TOO_LARGE) {
       body = HEADERS_TOO_LARGE;
       status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
     }
-    InFlight ex =
-        new InFlight(
-            PredictionIds.next(),
-            request.method().name(),
-            "",
-            HttpVersion.HTTP_1_1,
-            false,
-            null,
-            Map.of(),
-            null);
+    InFlight ex = new InFlight(PredictionIds.next(), "", "", false, false, null, Map.of(), null);
     fail(ex, body, "client: " + status.reasonPhrase().toLowerCase(Locale.ROOT));
     ex.status = status.code();
     ex.requestComplete = true;
@@ -634,77 +711,119 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       ch.close();
       return;
     }
-    if (msg instanceof HttpResponse response) {
-      if (response.decoderResult().isFailure()) {
-        ReferenceCountUtil.release(msg);
-        shared.observer().onUpstreamError(ProxyObserver.BAD_RESPONSE);
-        if (!ex.responseStarted) {
-          ex.clientKeepAlive = false;
-          closeReason = "upstream: invalid response to an earlier request";
-          closeStatus = HttpResponseStatus.BAD_GATEWAY.code();
-          closeAfter(writeOwnResponse(ex, closeStatus, BAD_RESPONSE));
-          complete(ex, "upstream: invalid response");
-        } else {
-          complete(ex, "upstream: invalid response");
-          closeAll(HttpResponseStatus.BAD_GATEWAY.code(), "upstream: invalid response");
-        }
-        ch.close();
-        return;
-      }
-      int code = response.status().code();
-      if (code >= 100 && code < 200 && code != 101) {
-        ex.interim = true;
-        HopByHop.strip(response.headers());
-      } else {
-        beginResponse(ex, response);
-      }
-    }
-    if (msg instanceof HttpContent content) {
-      if (content.decoderResult().isFailure()) {
-        ReferenceCountUtil.release(msg);
-        shared.observer().onUpstreamError(ProxyObserver.BAD_RESPONSE);
+    if (msg instanceof Http1Error error) {
+      shared.observer().onUpstreamError(ProxyObserver.BAD_RESPONSE);
+      if (error.inBody()) {
         complete(ex, "upstream: invalid response body");
         closeAll(HttpResponseStatus.BAD_GATEWAY.code(), "upstream: invalid response body");
         return;
       }
-      boolean last = msg instanceof LastHttpContent;
-      if (ex.interim) {
-        ex.interim = !last;
-        client.write(msg, client.voidPromise());
-        return;
+      if (!ex.responseStarted) {
+        ex.clientKeepAlive = false;
+        closeReason = "upstream: invalid response to an earlier request";
+        closeStatus = HttpResponseStatus.BAD_GATEWAY.code();
+        closeAfter(writeOwnResponse(ex, closeStatus, BAD_RESPONSE));
+        complete(ex, "upstream: invalid response");
+      } else {
+        complete(ex, "upstream: invalid response");
+        closeAll(HttpResponseStatus.BAD_GATEWAY.code(), "upstream: invalid response");
       }
-      if (ex.responseTee != null) {
-        ex.responseTee.add(content.content());
-        if (ex.stream != null) {
-          ex.stream.add(content.content(), System.nanoTime() - ex.startNanos);
+      ch.close();
+      return;
+    }
+    if (msg instanceof Http1Head response) {
+      int code = response.status;
+      if (code < 200 && code != 101) {
+        ex.interim = true;
+        if (!ex.clientHttp10) {
+          // RFC 9110 §15.2: no 1xx to an HTTP/1.0 client.
+          client.write(clientHead(ex, response, PASS), client.voidPromise());
         }
+      } else {
+        client.write(beginResponse(ex, response), client.voidPromise());
       }
-      if (last) {
-        // Flushed now, not when the read ends: the bookkeeping of complete() (metrics, the span,
-        // handing the exchange to capture) then runs after the client has its response.
-        ChannelFuture written = client.writeAndFlush(msg);
-        complete(ex, "");
-        if (!ex.upstreamKeepAlive) {
-          // Requests already pipelined on it are answered by upstreamClosed.
-          if (upstream == ch) {
-            upstream = null;
-            upstreamConnected = false;
-          }
-          ch.close();
-        } else if (upstream == ch && (reading == null || reading.sentOn != ch) && !carries(ch)) {
-          // reading is checked apart: after an early response its exchange has left the FIFO
-          // while the rest of its body still goes over ch.
-          release(ch);
-        }
-        if (!ex.clientKeepAlive) {
-          closeAfter(written);
-        }
-        // A malformed request pipelined behind this one gets its answer now.
-        answerFailures();
-        return;
+      return;
+    }
+    if (!(msg instanceof Http1Body body)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    boolean last = body.last;
+    if (ex.interim) {
+      // The end of an interim response, which has no body.
+      ex.interim = !last;
+      body.release();
+      return;
+    }
+    ByteBuf content = body.content();
+    if (ex.responseTee != null && body.payload) {
+      ex.responseTee.add(content);
+      if (ex.stream != null) {
+        ex.stream.add(content, System.nanoTime() - ex.startNanos);
       }
     }
-    client.write(msg, client.voidPromise());
+    if (!last) {
+      toClient(ex, body);
+      return;
+    }
+    // Flushed now, not when the read ends: the bookkeeping of complete() (metrics, the span,
+    // handing the exchange to capture) then runs after the client has its response.
+    ChannelFuture written = toClient(ex, body);
+    complete(ex, "");
+    if (!ex.upstreamKeepAlive) {
+      // Requests already pipelined on it are answered by upstreamClosed.
+      if (upstream == ch) {
+        upstream = null;
+        upstreamConnected = false;
+      }
+      ch.close();
+    } else if (upstream == ch && (reading == null || reading.sentOn != ch) && !carries(ch)) {
+      // reading is checked apart: after an early response its exchange has left the FIFO
+      // while the rest of its body still goes over ch.
+      release(ch);
+    }
+    if (!ex.clientKeepAlive) {
+      closeAfter(written);
+    }
+    // A malformed request pipelined behind this one gets its answer now.
+    answerFailures();
+  }
+
+  /**
+   * Writes a run of the response body to the client, framed as the exchange's body mode says; the
+   * last run is flushed and its write returned, others go with the read's flush (null).
+   */
+  private ChannelFuture toClient(InFlight ex, Http1Body body) {
+    ByteBuf content = body.content();
+    if (ex.bodyMode == DECHUNK && !body.payload) {
+      content.release();
+      content = Unpooled.EMPTY_BUFFER;
+    } else if (ex.bodyMode == CHUNK && content.isReadable()) {
+      ByteBuf size = client.alloc().directBuffer(18);
+      size.writeCharSequence(
+          Integer.toHexString(content.readableBytes()), StandardCharsets.US_ASCII);
+      size.writeBytes(CRLF);
+      client.write(size, client.voidPromise());
+      client.write(content, client.voidPromise());
+      content = Unpooled.wrappedBuffer(CRLF);
+    }
+    if (!body.last) {
+      if (content.isReadable()) {
+        client.write(content, client.voidPromise());
+      } else {
+        content.release();
+      }
+      return null;
+    }
+    if (ex.bodyMode == CHUNK) {
+      if (content.isReadable()) {
+        client.write(content, client.voidPromise());
+      } else {
+        content.release();
+      }
+      content = Unpooled.wrappedBuffer(LAST_CHUNK);
+    }
+    return client.writeAndFlush(content);
   }
 
   /** The finished exchange, with the bodies its tees kept, for the capture queue. */
@@ -729,48 +848,78 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
         ex.stream == null ? null : ex.stream.take());
   }
 
-  private void beginResponse(InFlight ex, HttpResponse response) {
-    int code = response.status().code();
+  /** Notes the final response's start and returns its head for the client. */
+  private ByteBuf beginResponse(InFlight ex, Http1Head response) {
+    int code = response.status;
     ex.responseStarted = true;
     ex.status = code;
-    HttpHeaders headers = response.headers();
     if (ex.decision != null && !ex.decision.shed() && ex.decision.captures(code)) {
-      ex.responseHeaders = pick(headers, CAPTURED_RESPONSE_HEADERS);
+      ex.responseHeaders = pick(response, CAPTURED_RESPONSE_HEADERS);
       ex.responseTee =
-          new BodyTee(shared.tap().maxCaptureBytes(), HttpUtil.getContentLength(response, -1L));
-      String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+          new BodyTee(
+              shared.tap().maxCaptureBytes(), response.chunked ? -1L : response.contentLength);
+      String type = ex.responseHeaders.get("content-type");
       if (type != null && type.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length())) {
         // Server-sent events (an LLM streaming tokens): note read times and the stream's tail.
         ex.stream = new StreamTap(shared.tap().maxCaptureBytes());
       }
     }
-    ex.upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-    boolean chunked = HttpUtil.isTransferEncodingChunked(response);
+    // After 101 the connection no longer speaks HTTP: it is never given back.
+    ex.upstreamKeepAlive = response.keepAlive && code != 101;
     boolean framed =
-        chunked
-            || HttpUtil.isContentLengthSet(response)
-            || HttpMethod.HEAD.name().equals(ex.method)
+        response.chunked
+            || (!response.hasTransferEncoding && response.contentLength >= 0)
+            || ex.headRequest
             || code == 204
-            || code == 304;
-    HopByHop.strip(headers);
-    headers.set(PREDICTION_ID, ex.id);
-    if (ex.clientVersion.equals(HttpVersion.HTTP_1_0)) {
+            || code == 304
+            || code == 101;
+    int mode = PASS;
+    if (ex.clientHttp10) {
       // HTTP/1.0 has no chunked coding: such a body ends when the connection does.
-      if (chunked) {
-        headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        ex.clientKeepAlive = false;
-      } else if (!framed) {
+      if (response.chunked && !ex.headRequest && code != 204 && code != 304) {
+        mode = DECHUNK;
+      }
+      if (response.chunked || !framed) {
         ex.clientKeepAlive = false;
       }
     } else if (!framed) {
-      HttpUtil.setTransferEncodingChunked(response, true);
+      mode = CHUNK;
     }
-    if (!ex.clientKeepAlive) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (ex.clientVersion.equals(HttpVersion.HTTP_1_0)) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    ex.bodyMode = mode;
+    return clientHead(ex, response, mode);
+  }
+
+  /**
+   * A response head for the client: HTTP/1.1, hop-by-hop headers left out, the prediction id added,
+   * Transfer-Encoding as the body mode needs, and Connection as the client's connection goes on.
+   */
+  private ByteBuf clientHead(InFlight ex, Http1Head response, int mode) {
+    ByteBuf out = client.alloc().directBuffer(response.length() + ex.id.length() + 80);
+    out.writeBytes(HTTP_11);
+    response.writeStatusAndReason(out);
+    boolean interim = response.status < 200 && response.status != 101;
+    for (int i = 0; i < response.size(); i++) {
+      if (response.isHopByHop(i)
+          || response.nameIs(i, PREDICTION_ID)
+          || (mode != PASS || ex.clientHttp10) && response.nameIs(i, "transfer-encoding")
+          || mode == CHUNK && response.nameIs(i, "content-length")) {
+        continue;
+      }
+      response.writeHeaderLine(out, i);
     }
-    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    if (!interim) {
+      writeHeader(out, PREDICTION_ID, ex.id);
+      if (mode == CHUNK) {
+        writeHeader(out, "transfer-encoding", "chunked");
+      }
+      if (!ex.clientKeepAlive) {
+        writeHeader(out, "connection", "close");
+      } else if (ex.clientHttp10) {
+        writeHeader(out, "connection", "keep-alive");
+      }
+    }
+    out.writeBytes(CRLF);
+    return out;
   }
 
   private void upstreamClosed(Channel ch) {

@@ -10,7 +10,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -125,7 +124,7 @@ public final class ProxyServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast(
                             new PrefaceDetector(
-                                p -> p.addLast(new HttpServerCodec(), new ProxyConnection(shared)),
+                                p -> p.addLast(new Http1Decoder(true), new ProxyConnection(shared)),
                                 p -> H2cProxyConnection.install(p, h2),
                                 settings.clientReadTimeout()));
                   }
