@@ -196,6 +196,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     /** The traceparent the tracer gave the request, to forward instead of the client's; or null. */
     String traceparent;
 
+    /** The request head for the model, not yet written: it waits for the body's first bytes. */
+    ByteBuf heldHead;
+
+    /** The response head for the client, not yet written: it waits for the body's first bytes. */
+    ByteBuf heldResponseHead;
+
     /** Set when the proxy must answer this exchange itself: the body to send. */
     byte[] failureBody;
 
@@ -271,14 +277,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       shared.inFlight().incrementAndGet();
       updateAutoRead();
       timer.checkBy(now + shared.settings().clientReadTimeout().toNanos());
-      InFlight ex = reading;
-      forward(ex, upstreamHead(request, ex));
-      if (ex.sentOn != null) {
-        Http1Decoder responses = ex.sentOn.pipeline().get(Http1Decoder.class);
-        if (responses != null) {
-          responses.expectResponse(ex.headRequest);
-        }
-      }
+      // Held until its body's first bytes (or the end of this read): a small request goes to the
+      // model in one buffer, as it came.
+      reading.heldHead = upstreamHead(request, reading);
       return;
     }
     InFlight ex = reading;
@@ -286,11 +287,17 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
+    ByteBuf content = body.content();
     if (ex.requestTee != null && body.payload) {
-      ex.requestTee.add(body.content());
+      ex.requestTee.add(content);
     }
     boolean last = body.last;
-    forward(ex, body.content());
+    if (ex.heldHead != null) {
+      content = sendHeldHead(ex, content);
+    }
+    if (content != null) {
+      forward(ex, content);
+    }
     if (last) {
       ex.requestComplete = true;
       ex.requestCompleteNanos = now;
@@ -302,6 +309,10 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (reading != null && reading.heldHead != null) {
+      // The body comes later (or waits for a 100 Continue): the head goes now.
+      sendHeldHead(reading, null);
+    }
     if (upstream != null && upstreamConnected) {
       upstream.flush();
     }
@@ -412,7 +423,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
    */
   private ByteBuf upstreamHead(Http1Head request, InFlight ex) {
     boolean host = request.contains("host");
-    ByteBuf out = client.alloc().directBuffer(request.length() + (host ? 0 : 64) + 80);
+    ByteBuf out =
+        client.alloc().directBuffer(request.length() + (host ? 0 : 64) + 80 + inlineBody(request));
     if (!request.http10 && !request.hasHopByHop && host && ex.traceparent == null) {
       request.writeTo(out);
       return out;
@@ -437,12 +449,45 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     return out;
   }
 
+  /**
+   * Forwards the held request head, with {@code content} (the body's first bytes) copied into it
+   * when they fit, and tells the model connection's decoder a response is due. Returns what is left
+   * of {@code content} to forward: itself, or null when it went with the head.
+   */
+  private ByteBuf sendHeldHead(InFlight ex, ByteBuf content) {
+    ByteBuf head = ex.heldHead;
+    ex.heldHead = null;
+    if (content != null && content.readableBytes() <= head.writableBytes()) {
+      head.writeBytes(content);
+      content.release();
+      content = null;
+    }
+    forward(ex, head);
+    if (ex.sentOn != null) {
+      Http1Decoder responses = ex.sentOn.pipeline().get(Http1Decoder.class);
+      if (responses != null) {
+        responses.expectResponse(ex.headRequest);
+      }
+    }
+    return content;
+  }
+
   private static void writeHeader(ByteBuf out, String name, String value) {
     out.writeCharSequence(name, StandardCharsets.ISO_8859_1);
     out.writeByte(':');
     out.writeByte(' ');
     out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
     out.writeBytes(CRLF);
+  }
+
+  /** Bodies up to this size go out in the head's buffer. */
+  private static final int INLINE_BODY = 8192;
+
+  /** Room for the body in the head's buffer: its length when declared and small, else none. */
+  private static int inlineBody(Http1Head head) {
+    return !head.chunked && head.contentLength > 0 && head.contentLength <= INLINE_BODY
+        ? (int) head.contentLength
+        : 0;
   }
 
   /** The request as Netty's type, for the tracer (only when tracing is on). */
@@ -678,6 +723,14 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
 
   /** A response's last content went to the client: count it, capture it, forget it. */
   private void complete(InFlight ex, String proxyError) {
+    if (ex.heldHead != null) {
+      ex.heldHead.release();
+      ex.heldHead = null;
+    }
+    if (ex.heldResponseHead != null) {
+      ex.heldResponseHead.release();
+      ex.heldResponseHead = null;
+    }
     exchanges.remove(ex);
     shared.inFlight().decrementAndGet();
     long now = System.nanoTime();
@@ -740,7 +793,8 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
           client.write(clientHead(ex, response, PASS), client.voidPromise());
         }
       } else {
-        client.write(beginResponse(ex, response), client.voidPromise());
+        // Held until the body's first bytes (or the end of this read), as the request's head.
+        ex.heldResponseHead = beginResponse(ex, response);
       }
       return;
     }
@@ -795,6 +849,17 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
    */
   private ChannelFuture toClient(InFlight ex, Http1Body body) {
     ByteBuf content = body.content();
+    ByteBuf head = ex.heldResponseHead;
+    if (head != null) {
+      ex.heldResponseHead = null;
+      if (ex.bodyMode == PASS && content.readableBytes() <= head.writableBytes()) {
+        head.writeBytes(content);
+        content.release();
+        content = head;
+      } else {
+        client.write(head, client.voidPromise());
+      }
+    }
     if (ex.bodyMode == DECHUNK && !body.payload) {
       content.release();
       content = Unpooled.EMPTY_BUFFER;
@@ -824,6 +889,15 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       content = Unpooled.wrappedBuffer(LAST_CHUNK);
     }
     return client.writeAndFlush(content);
+  }
+
+  /** A response head still held at the end of a read goes out: its body comes later. */
+  private void sendHeldResponseHead() {
+    InFlight ex = exchanges.peek();
+    if (ex != null && ex.heldResponseHead != null) {
+      client.write(ex.heldResponseHead, client.voidPromise());
+      ex.heldResponseHead = null;
+    }
   }
 
   /** The finished exchange, with the bodies its tees kept, for the capture queue. */
@@ -894,7 +968,14 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
    * Transfer-Encoding as the body mode needs, and Connection as the client's connection goes on.
    */
   private ByteBuf clientHead(InFlight ex, Http1Head response, int mode) {
-    ByteBuf out = client.alloc().directBuffer(response.length() + ex.id.length() + 80);
+    ByteBuf out =
+        client
+            .alloc()
+            .directBuffer(
+                response.length()
+                    + ex.id.length()
+                    + 80
+                    + (mode == PASS ? inlineBody(response) : 0));
     out.writeBytes(HTTP_11);
     response.writeStatusAndReason(out);
     boolean interim = response.status < 200 && response.status != 101;
@@ -1211,6 +1292,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
       if (owner != null && owner.client.isActive()) {
+        owner.sendHeldResponseHead();
         owner.client.flush();
       }
     }
