@@ -680,6 +680,59 @@ class HostileTrafficIT {
     }
   }
 
+  // 5b. Bodies framed differently on each side.
+
+  @Test
+  void bodiesAreReframedForTheClientAndBodilessResponsesStayBodiless() throws Exception {
+    ListSink sink = new ListSink();
+    try (SidecarServer sidecar = SidecarServer.start(config(raw.uri()).build(), sink)) {
+      try (Socket s = connect(sidecar)) {
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        // A body that ends with the model's connection reaches an HTTP/1.1 client chunked, and
+        // the client's connection stays open.
+        out.write(ascii("GET /framing/until-close HTTP/1.1\r\nHost: model\r\n\r\n"));
+        out.flush();
+        RawResponse r = RawResponse.read(in);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.head().toLowerCase(Locale.ROOT)).contains("transfer-encoding: chunked");
+        assertThat(new String(r.body(), StandardCharsets.ISO_8859_1)).isEqualTo(RawModel.FRAMED);
+        // A HEAD response declares a length and has no body: the next response on the same
+        // connections (client and model) is read from its first byte.
+        out.write(ascii("HEAD /v2/models/iris/infer HTTP/1.1\r\nHost: model\r\n\r\n"));
+        out.write(ascii("GET /framing/no-content HTTP/1.1\r\nHost: model\r\n\r\n"));
+        out.write(ascii("GET /framing/chunked HTTP/1.1\r\nHost: model\r\n\r\n"));
+        out.flush();
+        String head = readHead(in);
+        assertThat(head).startsWith("HTTP/1.1 200 ");
+        assertThat(head.toLowerCase(Locale.ROOT))
+            .contains("content-length: " + RawModel.IRIS.length());
+        String noContent = readHead(in);
+        assertThat(noContent).startsWith("HTTP/1.1 204 ");
+        assertThat(noContent.toLowerCase(Locale.ROOT)).contains("x-seen: yes");
+        RawResponse chunked = RawResponse.read(in);
+        assertThat(chunked.status()).isEqualTo(200);
+        assertThat(new String(chunked.body(), StandardCharsets.ISO_8859_1))
+            .isEqualTo(RawModel.FRAMED);
+      }
+      // HTTP/1.0 has no chunked coding: the client gets the content alone, ended by the close.
+      try (Socket s = connect(sidecar)) {
+        s.getOutputStream().write(ascii("GET /framing/chunked HTTP/1.0\r\n\r\n"));
+        s.getOutputStream().flush();
+        InputStream in = s.getInputStream();
+        String head = readHead(in).toLowerCase(Locale.ROOT);
+        assertThat(head).startsWith("http/1.1 200 ").doesNotContain("transfer-encoding");
+        assertThat(head).contains("connection: close");
+        assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1))
+            .isEqualTo(RawModel.FRAMED);
+      }
+      assertThat(raw.heads)
+          .extracting(RawModel.Head::path)
+          .contains("/framing/until-close", "/framing/no-content", "/framing/chunked");
+      assertServesAfterwards(sidecar);
+    }
+  }
+
   // 6. A model that hangs up without a word.
 
   @Test
@@ -839,6 +892,9 @@ class HostileTrafficIT {
    * #IRIS}.
    */
   static final class RawModel implements AutoCloseable {
+    /** The body of the /framing/ paths. */
+    static final String FRAMED = "framed by the model, re-framed by the proxy";
+
     static final String IRIS =
         "{\"model_name\":\"iris\",\"model_version\":\"1\",\"outputs\":[{\"name\":\"label\","
             + "\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"setosa\"]}]}";
@@ -925,6 +981,40 @@ class HostileTrafficIT {
       String lower = head.toLowerCase(Locale.ROOT);
       if (path.equals("/v2/models/mute/infer")) {
         return false;
+      }
+      if (path.equals("/framing/until-close")) {
+        // No length and no chunking: the body ends when the connection does.
+        out.write(
+            ascii("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"));
+        out.write(ascii(FRAMED));
+        out.flush();
+        return false;
+      }
+      if (path.equals("/framing/chunked")) {
+        out.write(
+            ascii(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n"));
+        chunk(out, ascii(FRAMED.substring(0, 7)));
+        chunk(out, ascii(FRAMED.substring(7)));
+        out.write(ascii("0\r\n\r\n"));
+        out.flush();
+        return true;
+      }
+      if (path.equals("/framing/no-content")) {
+        out.write(ascii("HTTP/1.1 204 No Content\r\nX-Seen: yes\r\n\r\n"));
+        out.flush();
+        return true;
+      }
+      if (head.startsWith("HEAD ")) {
+        // The length the body would have, and no body.
+        out.write(
+            ascii(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                    + IRIS.length()
+                    + "\r\n\r\n"));
+        out.flush();
+        return true;
       }
       if (path.equals("/v2/models/latin/infer")) {
         out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"));
