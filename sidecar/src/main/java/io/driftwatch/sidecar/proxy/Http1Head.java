@@ -2,6 +2,7 @@ package io.driftwatch.sidecar.proxy;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * An HTTP/1.x request or response head as it arrived: its bytes, start line through the blank line,
@@ -312,7 +313,7 @@ final class Http1Head {
         ve--;
       }
       if (count * 6 == fields.length) {
-        fields = java.util.Arrays.copyOf(fields, fields.length * 2);
+        fields = Arrays.copyOf(fields, fields.length * 2);
       }
       int at = count * 6;
       fields[at] = pos;
@@ -391,21 +392,12 @@ final class Http1Head {
         continue;
       }
       int at = i * 6;
-      int k = fields[at + 2];
       int end = fields[at + 3];
-      while (k <= end) {
-        int e = k;
-        while (e < end && bytes[e] != ',') {
-          e++;
-        }
-        int s = k;
-        int t = e;
-        while (s < t && (bytes[s] == ' ' || bytes[s] == '\t')) {
-          s++;
-        }
-        while (t > s && (bytes[t - 1] == ' ' || bytes[t - 1] == '\t')) {
-          t--;
-        }
+      int[] span = new int[2];
+      for (int k = fields[at + 2]; k <= end; ) {
+        k = element(bytes, k, end, span);
+        int s = span[0];
+        int t = span[1];
         if (t > s
             && !(t - s == 10 && equalsLower(bytes, s, "keep-alive"))
             && !(t - s == 5 && equalsLower(bytes, s, "close"))
@@ -419,9 +411,31 @@ final class Http1Head {
             }
           }
         }
-        k = e + 1;
       }
     }
+  }
+
+  /**
+   * The element at {@code k} of the comma-separated list {@code b[.., to)}, trimmed of spaces and
+   * tabs: its bounds go to {@code span[0]} and {@code span[1]} (equal when it is empty). Returns
+   * where the next element starts; past {@code to} after the last.
+   */
+  private static int element(byte[] b, int k, int to, int[] span) {
+    int e = k;
+    while (e < to && b[e] != ',') {
+      e++;
+    }
+    int s = k;
+    int t = e;
+    while (s < t && (b[s] == ' ' || b[s] == '\t')) {
+      s++;
+    }
+    while (t > s && (b[t - 1] == ' ' || b[t - 1] == '\t')) {
+      t--;
+    }
+    span[0] = s;
+    span[1] = t;
+    return e + 1;
   }
 
   private boolean regionEqualsIgnoreCase(int a, int b, int n) {
@@ -544,50 +558,28 @@ final class Http1Head {
   /** Whether the last element of a coding list is "chunked", and no earlier one is. */
   private static boolean lastCodingIsChunked(byte[] b, int from, int to) throws Malformed {
     boolean last = false;
-    int k = from;
-    while (k <= to) {
-      int e = k;
-      while (e < to && b[e] != ',') {
-        e++;
-      }
-      int s = k;
-      int t = e;
-      while (s < t && (b[s] == ' ' || b[s] == '\t')) {
-        s++;
-      }
-      while (t > s && (b[t - 1] == ' ' || b[t - 1] == '\t')) {
-        t--;
-      }
+    int[] span = new int[2];
+    for (int k = from; k <= to; ) {
+      k = element(b, k, to, span);
+      int s = span[0];
+      int t = span[1];
       if (t > s) {
         if (last) {
           throw bad("a coding after chunked");
         }
         last = t - s == 7 && equalsLower(b, s, "chunked");
       }
-      k = e + 1;
     }
     return last;
   }
 
   private static boolean hasToken(byte[] b, int from, int to, String lowerToken) {
-    int k = from;
-    while (k <= to) {
-      int e = k;
-      while (e < to && b[e] != ',') {
-        e++;
-      }
-      int s = k;
-      int t = e;
-      while (s < t && (b[s] == ' ' || b[s] == '\t')) {
-        s++;
-      }
-      while (t > s && (b[t - 1] == ' ' || b[t - 1] == '\t')) {
-        t--;
-      }
-      if (t - s == lowerToken.length() && equalsLower(b, s, lowerToken)) {
+    int[] span = new int[2];
+    for (int k = from; k <= to; ) {
+      k = element(b, k, to, span);
+      if (span[1] - span[0] == lowerToken.length() && equalsLower(b, span[0], lowerToken)) {
         return true;
       }
-      k = e + 1;
     }
     return false;
   }
