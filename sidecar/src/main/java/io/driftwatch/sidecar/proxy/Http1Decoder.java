@@ -165,57 +165,75 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
     headLen = to;
     if (!startLineDone && headLen > MAX_LINE) {
       fail(ctx, Http1Head.Fault.LINE_TOO_LONG, false, "start line too long");
-    } else if (headLen >= limit || (startLineDone && headLen - startLineLength > MAX_HEADERS + 2)) {
+    } else if (headLen >= limit || (startLineDone && headersTooLarge(headLen))) {
       fail(ctx, Http1Head.Fault.HEADERS_TOO_LARGE, false, "head too large");
     }
+  }
+
+  /** Whether the header lines of a head of {@code length} bytes so far exceed the limit. */
+  private boolean headersTooLarge(int length) {
+    return length - startLineLength > MAX_HEADERS + 2;
   }
 
   private void parsed(ChannelHandlerContext ctx, byte[] bytes) {
     Http1Head h;
     try {
-      h = Http1Head.parse(bytes, bytes.length, requests);
+      h = Http1Head.parse(bytes, requests);
     } catch (Http1Head.Malformed e) {
       fail(ctx, e.fault, false, e.getMessage());
       return;
     }
-    if (bytes.length - startLineLength > MAX_HEADERS + 2) {
+    if (headersTooLarge(bytes.length)) {
       fail(ctx, Http1Head.Fault.HEADERS_TOO_LARGE, false, "head too large");
       return;
     }
-    boolean noBody;
-    boolean untilClose = false;
-    if (requests) {
-      noBody = !h.chunked && h.contentLength <= 0;
-    } else if (h.status < 200) {
-      // Interim responses have no body; 101 ends HTTP on the connection, and nothing after it is
-      // read as HTTP.
-      noBody = true;
-    } else {
-      Boolean wasHead = due.poll();
-      noBody = Boolean.TRUE.equals(wasHead) || h.status == 204 || h.status == 304;
-      untilClose =
-          !h.hasTransferEncoding && h.contentLength < 0 || h.hasTransferEncoding && !h.chunked;
-    }
+    h.framing = framing(h);
     ctx.fireChannelRead(h);
     if (!requests && h.status == 101) {
+      // 101 ends HTTP on the connection: nothing after it is read as HTTP.
       state = State.FAILED;
       ctx.fireChannelRead(Http1Body.EMPTY_LAST);
       return;
     }
-    if (noBody || (!h.chunked && !untilClose && h.contentLength == 0)) {
-      ctx.fireChannelRead(Http1Body.EMPTY_LAST);
-      return;
+    switch (h.framing) {
+      case NONE -> ctx.fireChannelRead(Http1Body.EMPTY_LAST);
+      case LENGTH -> {
+        state = State.FIXED;
+        remaining = h.contentLength;
+      }
+      case CHUNKED -> {
+        state = State.CHUNK_SIZE;
+        remaining = 0;
+        sizeDigits = 0;
+      }
+      case UNTIL_CLOSE -> state = State.UNTIL_CLOSE;
+    }
+  }
+
+  /**
+   * How the body of {@code h} is delimited (RFC 9112 §6.3). A final response takes the next due
+   * request's method: the answer to a HEAD request has no body whatever its headers say. A response
+   * with both Content-Length and Transfer-Encoding was refused by the parser, so a
+   * Transfer-Encoding other than chunked leaves the length unknown.
+   */
+  private Http1Head.Framing framing(Http1Head h) {
+    if (!requests) {
+      if (h.status < 200) {
+        return Http1Head.Framing.NONE;
+      }
+      if (Boolean.TRUE.equals(due.poll()) || h.status == 204 || h.status == 304) {
+        return Http1Head.Framing.NONE;
+      }
     }
     if (h.chunked) {
-      state = State.CHUNK_SIZE;
-      remaining = 0;
-      sizeDigits = 0;
-    } else if (untilClose) {
-      state = State.UNTIL_CLOSE;
-    } else {
-      state = State.FIXED;
-      remaining = h.contentLength;
+      return Http1Head.Framing.CHUNKED;
     }
+    if (h.contentLength > 0) {
+      return Http1Head.Framing.LENGTH;
+    }
+    return requests || h.contentLength == 0
+        ? Http1Head.Framing.NONE
+        : Http1Head.Framing.UNTIL_CLOSE;
   }
 
   /** Chunked coding: framing bytes and content bytes go out as separate slices, in order. */
@@ -223,11 +241,7 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
     int frameStart = in.readerIndex();
     while (in.isReadable()) {
       if (state == State.CHUNK_DATA) {
-        if (in.readerIndex() > frameStart) {
-          ctx.fireChannelRead(
-              new Http1Body(
-                  in.retainedSlice(frameStart, in.readerIndex() - frameStart), false, false));
-        }
+        framingBytes(ctx, in, frameStart, false);
         int n = (int) Math.min(remaining, in.readableBytes());
         remaining -= n;
         if (remaining == 0) {
@@ -308,9 +322,7 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
           }
           if (lineLength == 0) {
             state = State.HEAD;
-            ctx.fireChannelRead(
-                new Http1Body(
-                    in.retainedSlice(frameStart, in.readerIndex() - frameStart), false, true));
+            framingBytes(ctx, in, frameStart, true);
             return;
           }
           state = State.TRAILER;
@@ -319,9 +331,18 @@ final class Http1Decoder extends ChannelInboundHandlerAdapter {
         default -> throw new IllegalStateException(state.name());
       }
     }
-    if (in.readerIndex() > frameStart) {
-      ctx.fireChannelRead(
-          new Http1Body(in.retainedSlice(frameStart, in.readerIndex() - frameStart), false, false));
+    framingBytes(ctx, in, frameStart, false);
+  }
+
+  /**
+   * Passes on the chunked framing read since {@code frameStart} (chunk sizes, CRLFs, the last chunk
+   * and trailers): nothing when there is none, unless it ends the message.
+   */
+  private static void framingBytes(
+      ChannelHandlerContext ctx, ByteBuf in, int frameStart, boolean last) {
+    int n = in.readerIndex() - frameStart;
+    if (n > 0 || last) {
+      ctx.fireChannelRead(new Http1Body(in.retainedSlice(frameStart, n), false, last));
     }
   }
 

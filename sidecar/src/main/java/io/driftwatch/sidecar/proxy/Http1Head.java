@@ -51,7 +51,6 @@ final class Http1Head {
   }
 
   private final byte[] bytes;
-  private final int length;
   private final int startLineEnd;
 
   /** Per header: line start, name end, value start, value end (trimmed), line end, flags. */
@@ -73,9 +72,7 @@ final class Http1Head {
   /** The declared Content-Length, or -1. */
   final long contentLength;
 
-  /** Transfer-Encoding is present; {@link #chunked}: and its final coding is chunked. */
-  final boolean hasTransferEncoding;
-
+  /** Transfer-Encoding is present and its final coding is chunked. */
   final boolean chunked;
 
   /** Whether the sender keeps the connection open after this message (version and Connection). */
@@ -84,9 +81,26 @@ final class Http1Head {
   /** Whether any header is hop-by-hop, i.e. forwarding must leave some out. */
   final boolean hasHopByHop;
 
+  /** How a message's body is delimited (RFC 9112 §6.3). */
+  enum Framing {
+    /** No body: a request without length, a response to HEAD, a 1xx, 204 or 304. */
+    NONE,
+    /** Content-Length bytes. */
+    LENGTH,
+    /** Chunked coding. */
+    CHUNKED,
+    /** A response with neither: its body ends when the connection closes. */
+    UNTIL_CLOSE
+  }
+
+  /**
+   * This message's framing, as the {@link Http1Decoder} that read it decided (a response's depends
+   * on the request it answers); set before the head is passed on.
+   */
+  Framing framing;
+
   private Http1Head(
       byte[] bytes,
-      int length,
       int startLineEnd,
       int[] fields,
       int count,
@@ -95,12 +109,10 @@ final class Http1Head {
       int status,
       boolean http10,
       long contentLength,
-      boolean hasTransferEncoding,
       boolean chunked,
       boolean keepAlive,
       boolean hasHopByHop) {
     this.bytes = bytes;
-    this.length = length;
     this.startLineEnd = startLineEnd;
     this.fields = fields;
     this.count = count;
@@ -109,15 +121,9 @@ final class Http1Head {
     this.status = status;
     this.http10 = http10;
     this.contentLength = contentLength;
-    this.hasTransferEncoding = hasTransferEncoding;
     this.chunked = chunked;
     this.keepAlive = keepAlive;
     this.hasHopByHop = hasHopByHop;
-  }
-
-  /** Whether this is a request head. */
-  boolean isRequest() {
-    return method != null;
   }
 
   /** The number of header lines. */
@@ -166,26 +172,13 @@ final class Http1Head {
   /** Whether header {@code i} is named {@code lowerName} (given in lower case), in any case. */
   boolean nameIs(int i, String lowerName) {
     int at = i * 6;
-    int start = fields[at];
-    int n = fields[at + 1] - start;
-    if (n != lowerName.length()) {
-      return false;
-    }
-    for (int k = 0; k < n; k++) {
-      int c = bytes[start + k];
-      if (c >= 'A' && c <= 'Z') {
-        c += 'a' - 'A';
-      }
-      if (c != lowerName.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
+    return fields[at + 1] - fields[at] == lowerName.length()
+        && equalsLower(bytes, fields[at], lowerName);
   }
 
   /** Writes the whole head as received. */
   void writeTo(ByteBuf out) {
-    out.writeBytes(bytes, 0, length);
+    out.writeBytes(bytes);
   }
 
   /** Writes the start line as received (its CRLF included). */
@@ -219,16 +212,17 @@ final class Http1Head {
 
   /** The head's size in bytes, start line through the blank line. */
   int length() {
-    return length;
+    return bytes.length;
   }
 
   /**
-   * Parses a complete head, {@code bytes[0, length)}, ending with an empty line.
+   * Parses a complete head, all of {@code bytes}, ending with an empty line.
    *
    * @param request whether a request head is expected (else a response head)
    * @throws Malformed when it is not one RFC 9112 allows
    */
-  static Http1Head parse(byte[] bytes, int length, boolean request) throws Malformed {
+  static Http1Head parse(byte[] bytes, boolean request) throws Malformed {
+    int length = bytes.length;
     int lineEnd = lineEnd(bytes, 0, length);
     String method = null;
     String target = null;
@@ -363,7 +357,6 @@ final class Http1Head {
     Http1Head head =
         new Http1Head(
             bytes,
-            length,
             startLineEnd,
             fields,
             count,
@@ -372,7 +365,6 @@ final class Http1Head {
             status,
             http10,
             contentLength,
-            hasTe,
             chunked,
             keepAlive,
             hop);

@@ -263,6 +263,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     long now = System.nanoTime();
     lastClientReadNanos = now;
     if (msg instanceof Http1Error error) {
+      LOG.debug("refused a request: {}", error.detail());
       if (error.inBody() && reading != null) {
         refuseBody(reading);
       } else {
@@ -472,6 +473,15 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     return content;
   }
 
+  /** The Connection header the client needs: close, keep-alive for HTTP/1.0, or none. */
+  private static void writeConnection(ByteBuf out, InFlight ex) {
+    if (!ex.clientKeepAlive) {
+      writeHeader(out, "connection", "close");
+    } else if (ex.clientHttp10) {
+      writeHeader(out, "connection", "keep-alive");
+    }
+  }
+
   private static void writeHeader(ByteBuf out, String name, String value) {
     out.writeCharSequence(name, StandardCharsets.ISO_8859_1);
     out.writeByte(':');
@@ -665,11 +675,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     writeHeader(out, "content-type", "application/json");
     writeHeader(out, "content-length", Integer.toString(body.length));
     writeHeader(out, PREDICTION_ID, ex.id);
-    if (!ex.clientKeepAlive) {
-      writeHeader(out, "connection", "close");
-    } else if (ex.clientHttp10) {
-      writeHeader(out, "connection", "keep-alive");
-    }
+    writeConnection(out, ex);
     out.writeBytes(CRLF);
     out.writeBytes(body);
     ex.status = status;
@@ -873,22 +879,23 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       content = Unpooled.wrappedBuffer(CRLF);
     }
     if (!body.last) {
-      if (content.isReadable()) {
-        client.write(content, client.voidPromise());
-      } else {
-        content.release();
-      }
+      writeIfAny(content);
       return null;
     }
     if (ex.bodyMode == CHUNK) {
-      if (content.isReadable()) {
-        client.write(content, client.voidPromise());
-      } else {
-        content.release();
-      }
+      writeIfAny(content);
       content = Unpooled.wrappedBuffer(LAST_CHUNK);
     }
     return client.writeAndFlush(content);
+  }
+
+  /** Writes {@code content} to the client unless it is empty (then only releases it). */
+  private void writeIfAny(ByteBuf content) {
+    if (content.isReadable()) {
+      client.write(content, client.voidPromise());
+    } else {
+      content.release();
+    }
   }
 
   /** A response head still held at the end of a read goes out: its body comes later. */
@@ -940,23 +947,17 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
     // After 101 the connection no longer speaks HTTP: it is never given back.
     ex.upstreamKeepAlive = response.keepAlive && code != 101;
-    boolean framed =
-        response.chunked
-            || (!response.hasTransferEncoding && response.contentLength >= 0)
-            || ex.headRequest
-            || code == 204
-            || code == 304
-            || code == 101;
+    boolean untilClose = response.framing == Http1Head.Framing.UNTIL_CLOSE;
     int mode = PASS;
     if (ex.clientHttp10) {
       // HTTP/1.0 has no chunked coding: such a body ends when the connection does.
-      if (response.chunked && !ex.headRequest && code != 204 && code != 304) {
+      if (response.framing == Http1Head.Framing.CHUNKED) {
         mode = DECHUNK;
       }
-      if (response.chunked || !framed) {
+      if (response.chunked || untilClose) {
         ex.clientKeepAlive = false;
       }
-    } else if (!framed) {
+    } else if (untilClose) {
       mode = CHUNK;
     }
     ex.bodyMode = mode;
@@ -993,11 +994,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       if (mode == CHUNK) {
         writeHeader(out, "transfer-encoding", "chunked");
       }
-      if (!ex.clientKeepAlive) {
-        writeHeader(out, "connection", "close");
-      } else if (ex.clientHttp10) {
-        writeHeader(out, "connection", "keep-alive");
-      }
+      writeConnection(out, ex);
     }
     out.writeBytes(CRLF);
     return out;

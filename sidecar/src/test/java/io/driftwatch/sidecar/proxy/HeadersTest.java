@@ -14,7 +14,7 @@ class HeadersTest {
   /** The names of the headers a forwarded copy of {@code head} keeps, in order. */
   private static List<String> kept(String head) throws Exception {
     byte[] b = head.getBytes(StandardCharsets.ISO_8859_1);
-    Http1Head h = Http1Head.parse(b, b.length, true);
+    Http1Head h = Http1Head.parse(b, true);
     List<String> names = new ArrayList<>();
     for (int i = 0; i < h.size(); i++) {
       if (!h.isHopByHop(i)) {

@@ -179,7 +179,7 @@ class Http1DecoderTest {
     byte[] b =
         "HTTP/1.0 200 OK\r\nX-Name: caf\u00e9 \t\r\nCONTENT-type:  application/json\r\n\r\n"
             .getBytes(StandardCharsets.ISO_8859_1);
-    Http1Head h = Http1Head.parse(b, b.length, false);
+    Http1Head h = Http1Head.parse(b, false);
     assertThat(h.status).isEqualTo(200);
     assertThat(h.http10).isTrue();
     assertThat(h.keepAlive).isFalse();
