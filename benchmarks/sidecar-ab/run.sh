@@ -13,11 +13,6 @@
 # that its event loops). At the end: the medians of the rounds' added p50 and p99 (a target's
 # latency less the stub's), each sidecar's against nginx's, and in how many rounds B's added p99 was
 # below A's. Fixed rate only: for throughput, run `benchmarks/run sidecar` with each variant.
-# Not for changes to when a sidecar's threads sleep and wake (how often capture's worker looks for
-# work): the two sidecars share the cores, and how often a core sits idle, and so what the next
-# wake-up costs, changes for both of them and for nginx, not for B alone. A worker that woke every
-# 10 ms instead of 1 ms was ahead here in 10 of 12 rounds and behind in whole runs of
-# `benchmarks/run sidecar`; judge such a change with whole runs (see docs/operations.md).
 # Last line: sidecar_b_vs_a added_p99_ratio=X added_p50_ratio=Y b_below_a=K/N
 #
 # Settings (environment):

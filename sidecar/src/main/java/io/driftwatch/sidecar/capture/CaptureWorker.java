@@ -28,14 +28,15 @@ public final class CaptureWorker implements AutoCloseable {
   private final CpuPriority priority;
 
   /**
-   * The pause after the queue is first found empty. Measured at 1 000 requests/s on two cores: a
-   * pause of 10 ms, with about ten exchanges per wake-up instead of one, costs the sidecar 20 to 25
-   * µs less CPU per request, but whole runs of the benchmark gave it added p99 ratios to nginx of
-   * 1.16 to 1.27 (three runs) against 0.66 to 1.23 with this pause on the same day, and, on the
-   * byte path, 1.02 to 1.38 (three runs) against 0.89 the same morning. Latency comes first (see
-   * docs/operations.md, which also says why {@code benchmarks/run sidecar-ab} cannot judge this).
+   * The pause after the queue is first found empty. A worker that wakes finds everything queued
+   * meanwhile and parses it in one go, its code and data still in cache after the first exchange:
+   * at 1 000 requests/s on two cores, 10 ms (about ten exchanges per wake-up) cost the sidecar 20
+   * to 25 µs less CPU per request than 1 ms (one exchange per wake-up), in every round of two runs
+   * of {@code benchmarks/run sidecar-ab}, and its added p99 was lower in 10 of their 12 rounds (by
+   * 5 and 33 % at the median). A record waits that much longer for Kafka, beside the producer's
+   * {@code linger.ms} of a second. See docs/operations.md.
    */
-  private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   /**
    * The longest pause: it bounds how long a captured exchange waits after an idle spell (the
@@ -99,7 +100,7 @@ public final class CaptureWorker implements AutoCloseable {
       }
       // Nobody signals this thread (see CaptureQueue): it looks again after a pause that grows
       // while the queue stays empty, so an idle sidecar wakes ~20 times a second and a busy one
-      // takes whatever arrived during a millisecond in one go.
+      // takes whatever arrived during ten milliseconds in one go.
       LockSupport.parkNanos(this, idlePark);
       idlePark = Math.min(idlePark * 2, MAX_IDLE_PARK_NANOS);
       if (Thread.interrupted()) {
