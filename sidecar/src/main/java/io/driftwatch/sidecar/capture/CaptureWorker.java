@@ -31,10 +31,11 @@ public final class CaptureWorker implements AutoCloseable {
    * The pause after the queue is first found empty. A worker that wakes finds everything queued
    * meanwhile and parses it in one go, its code and data still in cache after the first exchange:
    * at 1 000 requests/s on two cores, 10 ms (about ten exchanges per wake-up) cost the sidecar 20
-   * to 25 µs less CPU per request than 1 ms (one exchange per wake-up), in every round of two runs
-   * of {@code benchmarks/run sidecar-ab}, and its added p99 was lower in 10 of their 12 rounds (by
-   * 5 and 33 % at the median). A record waits that much longer for Kafka, beside the producer's
-   * {@code linger.ms} of a second. See docs/operations.md.
+   * to 26 µs less CPU per request than 1 ms (one exchange per wake-up), in every round of three
+   * runs of {@code benchmarks/run sidecar-ab}, and its added p99 was lower in 15 of their 18 rounds
+   * (by 5, 33 and 40 % at the median); whole runs of {@code benchmarks/run sidecar} moved too much
+   * from one to the next to tell the two apart. A record waits that much longer for Kafka, beside
+   * the producer's {@code linger.ms} of a second. See docs/operations.md.
    */
   private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
