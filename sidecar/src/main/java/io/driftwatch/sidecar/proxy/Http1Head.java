@@ -298,14 +298,8 @@ final class Http1Head {
       if (end + 1 >= length || bytes[end] != '\r' || bytes[end + 1] != '\n') {
         throw bad("header value");
       }
-      int vs = colon + 1;
-      int ve = end;
-      while (vs < ve && (bytes[vs] == ' ' || bytes[vs] == '\t')) {
-        vs++;
-      }
-      while (ve > vs && (bytes[ve - 1] == ' ' || bytes[ve - 1] == '\t')) {
-        ve--;
-      }
+      int vs = skipSpace(bytes, colon + 1, end);
+      int ve = trimSpace(bytes, vs, end);
       if (count * 6 == fields.length) {
         fields = Arrays.copyOf(fields, fields.length * 2);
       }
@@ -417,17 +411,26 @@ final class Http1Head {
     while (e < to && b[e] != ',') {
       e++;
     }
-    int s = k;
-    int t = e;
-    while (s < t && (b[s] == ' ' || b[s] == '\t')) {
-      s++;
-    }
-    while (t > s && (b[t - 1] == ' ' || b[t - 1] == '\t')) {
-      t--;
-    }
+    int s = skipSpace(b, k, e);
     span[0] = s;
-    span[1] = t;
+    span[1] = trimSpace(b, s, e);
     return e + 1;
+  }
+
+  /** The first offset in {@code b[from, to)} that is not a space or tab; {@code to} if none. */
+  private static int skipSpace(byte[] b, int from, int to) {
+    while (from < to && (b[from] == ' ' || b[from] == '\t')) {
+      from++;
+    }
+    return from;
+  }
+
+  /** The end of {@code b[from, to)} without its trailing spaces and tabs. */
+  private static int trimSpace(byte[] b, int from, int to) {
+    while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
+      to--;
+    }
+    return to;
   }
 
   private boolean regionEqualsIgnoreCase(int a, int b, int n) {
