@@ -256,7 +256,7 @@ final class DemoCommand implements Callable<Integer> {
 
     generator.stop();
     generator.awaitTermination(Duration.ofSeconds(10));
-    long sentThroughSidecar = sidecar.stats().captured();
+    long sentThroughSidecar = awaitCaptured(sidecar, generator.counters().sent(), stop);
     out.println("Traffic stopped; waiting for the last window to reach /metrics...");
     long drainDeadline = System.nanoTime() + window.plus(Duration.ofSeconds(30)).toNanos();
     double counted = 0;
@@ -271,6 +271,34 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(
         "Done: %d requests sent, %d predictions captured by the sidecar, %.0f counted by the job.%n",
         generator.counters().sent(), sentThroughSidecar, counted);
+  }
+
+  /**
+   * The sidecar's captured count once it has counted every request the generator sent, or once its
+   * capture queue has stayed empty and the count unchanged for 200 ms (a request that failed before
+   * reaching the sidecar is never captured), or after 5 s. The proxy queues an exchange once the
+   * response's last bytes went to the client, and the capture worker of an idle sidecar looks at
+   * its queue every 10 to 50 ms, so the last records are counted a little after the generator has
+   * its responses.
+   */
+  private static long awaitCaptured(SidecarServer sidecar, long sent, CountDownLatch stop)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long quietSince = System.nanoTime();
+    SidecarStats last = sidecar.stats();
+    while (last.captured() < sent && System.nanoTime() < deadline) {
+      if (stop.await(20, TimeUnit.MILLISECONDS)) {
+        break;
+      }
+      SidecarStats now = sidecar.stats();
+      if (now.captured() != last.captured() || now.queuedExchanges() > 0) {
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince >= TimeUnit.MILLISECONDS.toNanos(200)) {
+        return now.captured();
+      }
+      last = now;
+    }
+    return last.captured();
   }
 
   private void progress(
