@@ -105,6 +105,7 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round $t: $line"
     echo "$round $t $line" >>"$work/results"
   done
+  grep "^turns " <<<"$lines" | sed "s/^/round $round /" || true
 done
 
 echo

@@ -32,7 +32,12 @@ import java.util.concurrent.locks.LockSupport;
  * targets; WARMUP_SECONDS come before it, interleaved the same way, and are not measured.
  *
  * <p>Prints one line per target: {@code target=NAME sent=N errors=E p50_us=.. p90_us=.. p99_us=..
- * p999_us=.. max_us=..}, where sent counts its measured requests.
+ * p999_us=.. max_us=..}, where sent counts its measured requests. With several targets, a second
+ * line per target says where in its turns its slowest requests (those at or above its p99) were
+ * due: {@code turns target=NAME slowest=K at_ms 0:a 10:b ... 90:j rest:r}, counts of them due in
+ * each 10 ms of the turn's first 100 ms and after. A target whose count bunches in one window is
+ * held up by something that happens at that offset in its turns (for the sidecar: the produce
+ * round trip of the batch its capture began a linger before, see docs/operations.md).
  */
 public final class FixedRateClient {
   public static void main(String[] args) throws Exception {
@@ -134,6 +139,7 @@ public final class FixedRateClient {
     }
     for (int t = 0; t < targets; t++) {
       long[] mine = new long[(int) (total - measuredFrom)];
+      long[] offsetInTurn = new long[mine.length];
       int n = 0;
       long errors = 0;
       for (long i = measuredFrom; i < total; i++) {
@@ -143,10 +149,14 @@ public final class FixedRateClient {
         if (failed[(int) i]) {
           errors++;
         }
+        offsetInTurn[n] = Math.floorMod((long) (i * intervalNanos) - warmupNanos, sliceNanos);
         mine[n++] = latencies[(int) i];
       }
       long[] sorted = Arrays.copyOf(mine, n);
       Arrays.sort(sorted);
+      if (targets > 1 && n > 0) {
+        printTurns(names.get(t), mine, offsetInTurn, n, sorted[(int) Math.floor(0.99 * n)]);
+      }
       System.out.printf(
           "target=%s sent=%d errors=%d p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f"
               + " max_us=%.1f%n",
@@ -159,6 +169,24 @@ public final class FixedRateClient {
           pct(sorted, 0.999),
           n == 0 ? 0.0 : sorted[n - 1] / 1e3);
     }
+  }
+
+  /** The {@code turns} line: where in the turns the requests at or above p99 were due. */
+  private static void printTurns(
+      String name, long[] latencies, long[] offsetInTurn, int n, long p99) {
+    int[] bins = new int[11]; // 10 ms each over the first 100 ms, then the rest of the turn
+    int slowest = 0;
+    for (int i = 0; i < n; i++) {
+      if (latencies[i] >= p99) {
+        slowest++;
+        bins[(int) Math.min(10, offsetInTurn[i] / 10_000_000L)]++;
+      }
+    }
+    StringBuilder line = new StringBuilder("turns target=" + name + " slowest=" + slowest + " at_ms");
+    for (int b = 0; b < 10; b++) {
+      line.append(' ').append(b * 10).append(':').append(bins[b]);
+    }
+    System.out.println(line.append(" rest:").append(bins[10]));
   }
 
   private static byte[] message(URI url, byte[] body) {

@@ -24,7 +24,9 @@
 # Last line: sidecar_vs_nginx added_p99_ratio=X throughput_ratio=Y
 #   X = added p99 of the sidecar / added p99 of nginx at the fixed rate (lower is better)
 #   Y = saturation throughput of the sidecar / that of nginx (higher is better)
-# The line before it gives X and Y of each round, and how many rounds met 1.0.
+# The line before it gives X and Y of each round, and how many rounds met 1.0. Each fixed-rate
+# round also prints, per target, where in its turns its slowest requests (p99 and above) were due
+# ("turns ..." lines, see FixedRateClient): a bunch at one offset says what holds a target up.
 # Whole runs of it move by more than most changes do; to compare two builds or configurations of
 # the sidecar at the tail, use benchmarks/run sidecar-ab.
 # The workload and the servers' set-up are in common.sh, shared with sidecar-ab.
@@ -152,6 +154,7 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round $t fixed-rate $RATE/s: $line"
     echo "$round $t fixed $line" >>"$work/results"
   done
+  grep "^turns " <<<"$lines" | sed "s/^/round $round /" || true
 done
 for round in $(seq "$ROUNDS"); do
   order=("${targets[@]:$((round % 3))}" "${targets[@]:0:$((round % 3))}")
