@@ -32,9 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * targets; WARMUP_SECONDS come before it, interleaved the same way, and are not measured.
  *
  * <p>Prints one line per target: {@code target=NAME sent=N errors=E p50_us=.. p90_us=.. p99_us=..
- * p999_us=.. max_us=..}, where sent counts its measured requests. With several targets, a second
- * line per target says where in its turns its slowest requests (those at or above its p99) were
- * due: {@code turns target=NAME slowest=K at_ms 0:a 10:b ... 90:j rest:r}, counts of them due in
+ * p999_us=.. max_us=..}, where sent counts its measured requests. With several targets, each also
+ * gets a line, printed before that one, that says where in its turns its slowest requests (those
+ * at or above its p99) were due: {@code turns target=NAME slowest=K at_ms 0:a 10:b ... 90:j rest:r}, counts of them due in
  * each 10 ms of the turn's first 100 ms and after. A target whose count bunches in one window is
  * held up by something that happens at that offset in its turns (for the sidecar: the produce
  * round trip of the batch its capture began a linger before, see docs/operations.md).
