@@ -34,10 +34,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Prints one line per target: {@code target=NAME sent=N errors=E p50_us=.. p90_us=.. p99_us=..
  * p999_us=.. max_us=..}, where sent counts its measured requests. With several targets, each also
  * gets a line, printed before that one, that says where in its turns its slowest requests (those
- * at or above its p99) were due: {@code turns target=NAME slowest=K at_ms 0:a 10:b ... 90:j rest:r}, counts of them due in
- * each 10 ms of the turn's first 100 ms and after. A target whose count bunches in one window is
- * held up by something that happens at that offset in its turns (for the sidecar: the produce
- * round trip of the batch its capture began a linger before, see docs/operations.md).
+ * at or above its p99) were due: {@code turns target=NAME slowest=K at_ms 0:a 10:b ... 90:j
+ * rest:r}, counts of them due in each 10 ms of the turn's first 100 ms and after. A target whose
+ * count bunches in one window is held up by something that happens at that offset in its turns
+ * (for the sidecar: the produce round trip of the batch its capture began a linger before, see
+ * docs/operations.md).
  */
 public final class FixedRateClient {
   public static void main(String[] args) throws Exception {
@@ -155,7 +156,7 @@ public final class FixedRateClient {
       long[] sorted = Arrays.copyOf(mine, n);
       Arrays.sort(sorted);
       if (targets > 1 && n > 0) {
-        printTurns(names.get(t), mine, offsetInTurn, n, sorted[(int) Math.floor(0.99 * n)]);
+        printTurns(names.get(t), mine, offsetInTurn, n, quantileNanos(sorted, 0.99));
       }
       System.out.printf(
           "target=%s sent=%d errors=%d p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f"
@@ -182,7 +183,8 @@ public final class FixedRateClient {
         bins[(int) Math.min(10, offsetInTurn[i] / 10_000_000L)]++;
       }
     }
-    StringBuilder line = new StringBuilder("turns target=" + name + " slowest=" + slowest + " at_ms");
+    StringBuilder line =
+        new StringBuilder("turns target=" + name + " slowest=" + slowest + " at_ms");
     for (int b = 0; b < 10; b++) {
       line.append(' ').append(b * 10).append(':').append(bins[b]);
     }
@@ -204,7 +206,12 @@ public final class FixedRateClient {
     if (sorted.length == 0) {
       return 0;
     }
-    return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e3;
+    return quantileNanos(sorted, q) / 1e3;
+  }
+
+  /** The q-quantile of a non-empty sorted array of latencies, in nanoseconds. */
+  private static long quantileNanos(long[] sorted, double q) {
+    return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   }
 
   private static Conn connect(URI url) throws IOException {
