@@ -78,8 +78,7 @@ public final class FixedRateClient {
     long[] latencies = new long[(int) total];
     byte[] targetOf = new byte[(int) total];
     boolean[] failed = new boolean[(int) total];
-    double intervalNanos = 1e9 / rate;
-    long warmupNanos = (long) (measuredFrom * intervalNanos);
+    Schedule schedule = new Schedule(1e9 / rate, measuredFrom, sliceNanos, targets);
     Conn[][] sockets = new Conn[connections][targets];
     for (int c = 0; c < connections; c++) {
       for (int t = 0; t < targets; t++) {
@@ -100,12 +99,8 @@ public final class FixedRateClient {
               () -> {
                 try {
                   for (long i = conn; i < total; i += connections) {
-                    long offset = (long) (i * intervalNanos);
-                    // Slices count from the start of the measured time, so that it holds whole
-                    // cycles and every target as many requests (warm-up slices are negative).
-                    long slice = Math.floorDiv(offset - warmupNanos, sliceNanos);
-                    int t = (int) Math.floorMod(slice + Math.floorDiv(slice, targets), targets);
-                    long due = start + offset;
+                    int t = schedule.target(i);
+                    long due = start + schedule.offsetNanos(i);
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                       LockSupport.parkNanos(wait);
@@ -150,7 +145,7 @@ public final class FixedRateClient {
         if (failed[(int) i]) {
           errors++;
         }
-        offsetInTurn[n] = Math.floorMod((long) (i * intervalNanos) - warmupNanos, sliceNanos);
+        offsetInTurn[n] = schedule.offsetInTurnNanos(i);
         mine[n++] = latencies[(int) i];
       }
       long[] sorted = Arrays.copyOf(mine, n);
@@ -169,6 +164,35 @@ public final class FixedRateClient {
           pct(sorted, 0.99),
           pct(sorted, 0.999),
           n == 0 ? 0.0 : sorted[n - 1] / 1e3);
+    }
+  }
+
+  /**
+   * When each request is due and to which target it goes: request i is due i intervals after the
+   * start; time is cut into slices, each slice's requests go to one target, and the targets' order
+   * rotates by one every cycle. Slices count from the start of the measured time, so that it holds
+   * whole cycles and every target as many requests (warm-up slices are negative).
+   */
+  private record Schedule(double intervalNanos, long measuredFrom, long sliceNanos, int targets) {
+    /** Nanoseconds from the start to request i's due time. */
+    long offsetNanos(long i) {
+      return (long) (i * intervalNanos);
+    }
+
+    /** Nanoseconds from the start of the measured time to request i's due time. */
+    private long measuredOffsetNanos(long i) {
+      return offsetNanos(i) - offsetNanos(measuredFrom);
+    }
+
+    /** The target of request i. */
+    int target(long i) {
+      long slice = Math.floorDiv(measuredOffsetNanos(i), sliceNanos);
+      return (int) Math.floorMod(slice + Math.floorDiv(slice, targets), targets);
+    }
+
+    /** How far into its target's turn request i is due. */
+    long offsetInTurnNanos(long i) {
+      return Math.floorMod(measuredOffsetNanos(i), sliceNanos);
     }
   }
 
