@@ -170,8 +170,9 @@ public final class FixedRateClient {
   /**
    * When each request is due and to which target it goes: request i is due i intervals after the
    * start; time is cut into slices, each slice's requests go to one target, and the targets' order
-   * rotates by one every cycle. Slices count from the start of the measured time, so that it holds
-   * whole cycles and every target as many requests (warm-up slices are negative).
+   * rotates by one every cycle. Slices count from the start of the measured time (request {@code
+   * measuredFrom}, the first after the warm-up), so that it holds whole cycles and every target as
+   * many requests (warm-up slices are negative).
    */
   private record Schedule(double intervalNanos, long measuredFrom, long sliceNanos, int targets) {
     /** Nanoseconds from the start to request i's due time. */
