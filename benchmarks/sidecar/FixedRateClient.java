@@ -31,8 +31,23 @@ import java.util.concurrent.locks.LockSupport;
  * opened before the first request is due. SECONDS is the measured time in all, shared by the
  * targets; WARMUP_SECONDS come before it, interleaved the same way, and are not measured.
  *
+ * <p>Each exchange is also measured from when the client sent it, and how late the client was in
+ * sending it. A thread parked until a request's due time wakes on a timer (Linux lets such a sleep
+ * run up to 50 µs long, its timer slack) and then waits for a core, on the same cores as the
+ * servers it measures: here about 95 µs at the median, as much as the latency measured, and of the
+ * slowest requests often most of their latency. A client on another machine, as in production, has
+ * none of that delay; Fortio, with which Istio's published sidecar latencies were measured, times
+ * each call from its actual start. So the send-time latency leaves the client's lateness out, but
+ * when a connection was still busy with its previous exchange at a request's due time (the target
+ * held it up), that request is counted from its due time, so a slow target still pays for the queue
+ * it causes.
+ *
  * <p>Prints one line per target: {@code target=NAME sent=N errors=E p50_us=.. p90_us=.. p99_us=..
- * p999_us=.. max_us=..}, where sent counts its measured requests. With several targets, each also
+ * p999_us=.. max_us=.. send_p50_us=.. send_p90_us=.. send_p99_us=.. send_p999_us=.. late_p50_us=..
+ * late_p99_us=.. tail_late_pct=..}, where sent counts its measured requests, the send_ fields are
+ * the send-time latencies, the late_ ones the client's lateness, and tail_late_pct the share of
+ * the latency of the requests at or above the p99 that was the client's lateness. With several
+ * targets, each also
  * gets a line, printed before that one, that says where in its turns its slowest requests (those
  * at or above its p99) were due: {@code turns target=NAME slowest=K at_ms 0:a 10:b ... 90:j
  * rest:r}, counts of them due in each 10 ms of the turn's first 100 ms and after. A target whose
@@ -76,6 +91,10 @@ public final class FixedRateClient {
     // Per request: its latency (a failed one's too, as it cost the caller that long), the target
     // it went to, and whether it failed.
     long[] latencies = new long[(int) total];
+    // The same exchange measured from when it was sent (see the class comment), and how late the
+    // client itself was in sending it.
+    long[] fromSend = new long[(int) total];
+    long[] lateness = new long[(int) total];
     byte[] targetOf = new byte[(int) total];
     boolean[] failed = new boolean[(int) total];
     Schedule schedule = new Schedule(1e9 / rate, measuredFrom, sliceNanos, targets);
@@ -98,6 +117,7 @@ public final class FixedRateClient {
           new Thread(
               () -> {
                 try {
+                  long previousDone = Long.MIN_VALUE;
                   for (long i = conn; i < total; i += connections) {
                     int t = schedule.target(i);
                     long due = start + schedule.offsetNanos(i);
@@ -105,6 +125,7 @@ public final class FixedRateClient {
                     if (wait > 0) {
                       LockSupport.parkNanos(wait);
                     }
+                    long sentAt = System.nanoTime();
                     boolean ok;
                     try {
                       if (mine[t] == null) {
@@ -118,7 +139,13 @@ public final class FixedRateClient {
                       closeQuietly(mine[t]);
                       mine[t] = null;
                     }
-                    latencies[(int) i] = System.nanoTime() - due;
+                    long done = System.nanoTime();
+                    latencies[(int) i] = done - due;
+                    lateness[(int) i] = sentAt - due;
+                    // Held up past its due time by this connection's previous exchange: the target's
+                    // doing, so counted from the due time; otherwise from when it went out.
+                    fromSend[(int) i] = done - (previousDone > due ? due : sentAt);
+                    previousDone = done;
                     failed[(int) i] = !ok;
                     targetOf[(int) i] = (byte) t;
                   }
@@ -135,6 +162,8 @@ public final class FixedRateClient {
     }
     for (int t = 0; t < targets; t++) {
       long[] mine = new long[(int) (total - measuredFrom)];
+      long[] mineFromSend = new long[mine.length];
+      long[] mineLate = new long[mine.length];
       long[] offsetInTurn = new long[mine.length];
       int n = 0;
       long errors = 0;
@@ -146,6 +175,8 @@ public final class FixedRateClient {
           errors++;
         }
         offsetInTurn[n] = schedule.offsetInTurnNanos(i);
+        mineFromSend[n] = fromSend[(int) i];
+        mineLate[n] = lateness[(int) i];
         mine[n++] = latencies[(int) i];
       }
       long[] sorted = Arrays.copyOf(mine, n);
@@ -153,9 +184,23 @@ public final class FixedRateClient {
       if (targets > 1 && n > 0) {
         printTurns(names.get(t), mine, offsetInTurn, n, quantileNanos(sorted, 0.99));
       }
+      long[] sortedFromSend = Arrays.copyOf(mineFromSend, n);
+      Arrays.sort(sortedFromSend);
+      long[] sortedLate = Arrays.copyOf(mineLate, n);
+      Arrays.sort(sortedLate);
+      double tailLatency = 0;
+      double tailLate = 0;
+      long p99 = n == 0 ? 0 : quantileNanos(sorted, 0.99);
+      for (int k = 0; k < n; k++) {
+        if (mine[k] >= p99) {
+          tailLatency += mine[k];
+          tailLate += mineLate[k];
+        }
+      }
       System.out.printf(
           "target=%s sent=%d errors=%d p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f"
-              + " max_us=%.1f%n",
+              + " max_us=%.1f send_p50_us=%.1f send_p90_us=%.1f send_p99_us=%.1f"
+              + " send_p999_us=%.1f late_p50_us=%.1f late_p99_us=%.1f tail_late_pct=%.0f%n",
           names.get(t),
           n,
           errors,
@@ -163,7 +208,14 @@ public final class FixedRateClient {
           pct(sorted, 0.90),
           pct(sorted, 0.99),
           pct(sorted, 0.999),
-          n == 0 ? 0.0 : sorted[n - 1] / 1e3);
+          n == 0 ? 0.0 : sorted[n - 1] / 1e3,
+          pct(sortedFromSend, 0.50),
+          pct(sortedFromSend, 0.90),
+          pct(sortedFromSend, 0.99),
+          pct(sortedFromSend, 0.999),
+          pct(sortedLate, 0.50),
+          pct(sortedLate, 0.99),
+          tailLatency > 0 ? 100 * tailLate / tailLatency : 0.0);
     }
   }
 
