@@ -47,13 +47,12 @@ import java.util.concurrent.locks.LockSupport;
  * late_p99_us=.. tail_late_pct=..}, where sent counts its measured requests, the send_ fields are
  * the send-time latencies, the late_ ones the client's lateness, and tail_late_pct the share of
  * the latency of the requests at or above the p99 that was the client's lateness. With several
- * targets, each also
- * gets a line, printed before that one, that says where in its turns its slowest requests (those
- * at or above its p99) were due: {@code turns target=NAME slowest=K at_ms 0:a 10:b ... 90:j
- * rest:r}, counts of them due in each 10 ms of the turn's first 100 ms and after. A target whose
- * count bunches in one window is held up by something that happens at that offset in its turns
- * (for the sidecar: the produce round trip of the batch its capture began a linger before, see
- * docs/operations.md).
+ * targets, each also gets a line, printed before that one, that says where in its turns its slowest
+ * requests (those at or above its p99) were due: {@code turns target=NAME slowest=K at_ms 0:a
+ * 10:b ... 90:j rest:r}, counts of them due in each 10 ms of the turn's first 100 ms and after. A
+ * target whose count bunches in one window is held up by something that happens at that offset in
+ * its turns (for the sidecar: the produce round trip of the batch its capture began a linger
+ * before, see docs/operations.md).
  */
 public final class FixedRateClient {
   public static void main(String[] args) throws Exception {
@@ -142,8 +141,8 @@ public final class FixedRateClient {
                     long done = System.nanoTime();
                     latencies[(int) i] = done - due;
                     lateness[(int) i] = sentAt - due;
-                    // Held up past its due time by this connection's previous exchange: the target's
-                    // doing, so counted from the due time; otherwise from when it went out.
+                    // Held up past its due time by this connection's previous exchange: the
+                    // target's doing, so counted from the due time; else from when it went out.
                     fromSend[(int) i] = done - (previousDone > due ? due : sentAt);
                     previousDone = done;
                     failed[(int) i] = !ok;
