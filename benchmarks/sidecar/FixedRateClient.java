@@ -180,8 +180,9 @@ public final class FixedRateClient {
       }
       long[] sorted = Arrays.copyOf(mine, n);
       Arrays.sort(sorted);
+      long p99 = n == 0 ? 0 : quantileNanos(sorted, 0.99);
       if (targets > 1 && n > 0) {
-        printTurns(names.get(t), mine, offsetInTurn, n, quantileNanos(sorted, 0.99));
+        printTurns(names.get(t), mine, offsetInTurn, n, p99);
       }
       long[] sortedFromSend = Arrays.copyOf(mineFromSend, n);
       Arrays.sort(sortedFromSend);
@@ -189,7 +190,6 @@ public final class FixedRateClient {
       Arrays.sort(sortedLate);
       double tailLatency = 0;
       double tailLate = 0;
-      long p99 = n == 0 ? 0 : quantileNanos(sorted, 0.99);
       for (int k = 0; k < n; k++) {
         if (mine[k] >= p99) {
           tailLatency += mine[k];

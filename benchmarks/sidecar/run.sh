@@ -212,6 +212,18 @@ echo
 awk "$STATS_AWK"'
 function mn(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] < m) m = arr[i]; return m }
 function mx(arr, n,   i, m) { m = arr[1]; for (i = 2; i <= n; i++) if (arr[i] > m) m = arr[i]; return m }
+# roundRatios(Q): per round, the sidecar'"'"'s added value of Q (p99s by round and target) over that of
+# nginx; sets rs (the ratios, " n/a" for a round in which the p99 of the direct path is at or above
+# that of nginx: the whole machine stalled in its turns, so the round compares nothing) and rk (how
+# many are at or below 1.0; an n/a round does not count).
+function roundRatios(q,   r, an, xr) {
+  rs = ""; rk = 0
+  for (r = 1; r <= n; r++) {
+    an = q[r, "nginx"] - q[r, "direct"]
+    xr = an > 0 ? (q[r, "sidecar"] - q[r, "direct"]) / an : 0
+    rs = rs (an > 0 ? sprintf(" %.2f", xr) : " n/a"); rk += an > 0 && xr <= 1.0
+  }
+}
 $3 == "fixed" { p50[$1, $2] = val($0, "p50_us"); p99[$1, $2] = val($0, "p99_us"); fcpu[$1, $2] = val($0, "cpu_us"); rounds[$1] = 1 }
 $3 == "fixed" { s50[$1, $2] = val($0, "send_p50_us"); s99[$1, $2] = val($0, "send_p99_us"); l50[$1, $2] = val($0, "late_p50_us"); l99[$1, $2] = val($0, "late_p99_us"); tl[$1, $2] = val($0, "tail_late_pct") }
 $3 == "fixed" && $2 == "sidecar" { floops[$1] = val($0, "loops_cpu_us") + 0; fixedShed += val($0, "shed"); ownN += val($0, "own_n"); own500 += val($0, "own_over_500us"); own1 += val($0, "own_over_1ms") }
@@ -256,24 +268,16 @@ END {
   printf "sidecar  captured at the fixed rate %.1f%% (%d of %d shed), at saturation %.1f%% (%d of %d shed)\n", ownN ? 100 * (1 - fixedShed / ownN) : 0, fixedShed, ownN, satReq ? 100 * (1 - satShed / satReq) : 0, satShed, satReq
   # The ratios of each round, so that the spread of X and Y themselves shows (the last line takes
   # the medians of the per-round values above, not of these ratios).
-  xs = ""; ys = ""; xk = 0; yk = 0
+  ys = ""; yk = 0
   for (r = 1; r <= n; r++) {
-    # A round in which the p99 of the direct path is at or above that of nginx (the whole machine
-    # stalled in its turns) compares nothing: n/a, and it does not count as meeting 1.0.
-    an = p99[r, "nginx"] - p99[r, "direct"]
-    xr = an > 0 ? (p99[r, "sidecar"] - p99[r, "direct"]) / an : 0
     yr = rps[r, "nginx"] + 0 > 0 ? rps[r, "sidecar"] / rps[r, "nginx"] : 0
-    xs = xs (an > 0 ? sprintf(" %.2f", xr) : " n/a"); ys = ys sprintf(" %.2f", yr); xk += an > 0 && xr <= 1.0; yk += yr >= 1.0
+    ys = ys sprintf(" %.2f", yr); yk += yr >= 1.0
   }
-  printf "per round: added_p99_ratio%s (%d of %d at or below 1.0); throughput_ratio%s (%d of %d at or above 1.0)\n", xs, xk, n, ys, yk, n
-  xs = ""; xk = 0
-  for (r = 1; r <= n; r++) {
-    an = s99[r, "nginx"] - s99[r, "direct"]
-    xr = an > 0 ? (s99[r, "sidecar"] - s99[r, "direct"]) / an : 0
-    xs = xs (an > 0 ? sprintf(" %.2f", xr) : " n/a"); xk += an > 0 && xr <= 1.0
-  }
+  roundRatios(p99)
+  printf "per round: added_p99_ratio%s (%d of %d at or below 1.0); throughput_ratio%s (%d of %d at or above 1.0)\n", rs, rk, n, ys, yk, n
+  roundRatios(s99)
   xsend = sm99["nginx"] > 0 ? sm99["sidecar"] / sm99["nginx"] : 0
-  printf "from send, per round: added_p99_ratio%s (%d of %d at or below 1.0); median: added_p99_ratio=%.2f\n", xs, xk, n, xsend
+  printf "from send, per round: added_p99_ratio%s (%d of %d at or below 1.0); median: added_p99_ratio=%.2f\n", rs, rk, n, xsend
   x = m99["nginx"] > 0 ? m99["sidecar"] / m99["nginx"] : 0
   y = mthr["nginx"] > 0 ? mthr["sidecar"] / mthr["nginx"] : 0
   printf "sidecar_vs_nginx added_p99_ratio=%.2f throughput_ratio=%.2f\n", x, y
