@@ -8,6 +8,8 @@ import io.driftwatch.schema.v1.PredictionRecord;
 import io.driftwatch.schema.v1.Protocol;
 import io.driftwatch.sidecar.sched.CpuPriority;
 import io.driftwatch.sidecar.sched.SchedPolicy;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -97,6 +99,46 @@ class CaptureWorkerTest {
     assertThat(stats.captured()).isEqualTo(2);
     assertThat(stats.droppedByReason()).containsEntry(DropReason.KAFKA_TIMEOUT, 2L);
     assertThat(stats.sent()).isZero();
+  }
+
+  @Test
+  void aBacklogIsWorkedOffInShortTurnsUnlessCaptureIsFarBehind() {
+    CaptureStats stats = new CaptureStats();
+    CaptureQueue queue = new CaptureQueue(1000, 1 << 24);
+    // Each record costs the worker at least 60 µs of CPU here, so each exchange (two rows) uses
+    // up a whole turn.
+    long perRecordNanos = CaptureWorker.TURN_CPU_NANOS * 6 / 10;
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    RecordSink busy =
+        new RecordSink() {
+          @Override
+          public void send(PredictionRecord record, Outcome outcome) {
+            long start = threads.getCurrentThreadCpuTime();
+            long wallStart = System.nanoTime();
+            while (threads.getCurrentThreadCpuTime() - start < perRecordNanos
+                || System.nanoTime() - wallStart < perRecordNanos) {
+              Thread.onSpinWait();
+            }
+            outcome.sent();
+          }
+
+          @Override
+          public void close(Duration timeout) {}
+        };
+    int farBehind = 40;
+    int exchanges = CaptureWorker.BACKLOG_WITHOUT_BREAKS + farBehind;
+    for (int i = 0; i < exchanges; i++) {
+      assertThat(queue.offer(twoRows())).isTrue();
+    }
+    CaptureWorker worker = new CaptureWorker(queue, new RecordAssembler("", ""), busy, stats);
+    worker.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> stats.sent() == 2L * exchanges);
+    worker.close(Duration.ofSeconds(1));
+
+    // No break while BACKLOG_WITHOUT_BREAKS or more wait (after each of the first farBehind
+    // exchanges), then one after every exchange but the last, behind which nothing waits.
+    assertThat(worker.breaks()).isEqualTo(CaptureWorker.BACKLOG_WITHOUT_BREAKS - 1);
+    assertThat(stats.dropped()).isZero();
   }
 
   @Test
