@@ -84,6 +84,9 @@ public final class CaptureWorker implements AutoCloseable {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+  /** Whether turns are timed in the thread's CPU time (else on the wall clock); JVM-wide. */
+  private static final boolean CPU_CLOCK = threadCpuClock();
+
   private volatile boolean running = true;
   private final AtomicLong breaks = new AtomicLong();
   private volatile long drainDeadlineNanos = Long.MAX_VALUE;
@@ -130,9 +133,8 @@ public final class CaptureWorker implements AutoCloseable {
     } else if (priority == CpuPriority.IDLE) {
       LOG.info("capture: the worker runs at idle CPU priority (SCHED_IDLE); the proxy comes first");
     }
-    boolean cpuClock = threadCpuClock();
     long idlePark = MIN_IDLE_PARK_NANOS;
-    long turnStart = now(cpuClock);
+    long turnStart = now();
     while (running) {
       Exchange exchange = queue.poll();
       if (exchange != null) {
@@ -141,10 +143,10 @@ public final class CaptureWorker implements AutoCloseable {
         int waiting = queue.size();
         if (waiting > 0
             && waiting < BACKLOG_WITHOUT_BREAKS
-            && now(cpuClock) - turnStart >= TURN_CPU_NANOS) {
+            && now() - turnStart >= TURN_CPU_NANOS) {
           LockSupport.parkNanos(this, BREAK_NANOS);
           breaks.incrementAndGet();
-          turnStart = now(cpuClock);
+          turnStart = now();
         }
         continue;
       }
@@ -153,7 +155,7 @@ public final class CaptureWorker implements AutoCloseable {
       // takes whatever arrived during ten milliseconds together.
       LockSupport.parkNanos(this, idlePark);
       idlePark = Math.min(idlePark * 2, MAX_IDLE_PARK_NANOS);
-      turnStart = now(cpuClock);
+      turnStart = now();
       if (Thread.interrupted()) {
         return; // close() gave up waiting; it counts what is left
       }
@@ -175,8 +177,8 @@ public final class CaptureWorker implements AutoCloseable {
   }
 
   /** The calling thread's CPU time, or the wall clock where the JVM cannot read that. */
-  private static long now(boolean cpuClock) {
-    return cpuClock ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+  private static long now() {
+    return CPU_CLOCK ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
   }
 
   /** How many times the worker broke off a turn to let other threads have its core. */
