@@ -178,16 +178,13 @@ public final class FixedRateClient {
         mineLate[n] = lateness[(int) i];
         mine[n++] = latencies[(int) i];
       }
-      long[] sorted = Arrays.copyOf(mine, n);
-      Arrays.sort(sorted);
+      long[] sorted = sortedCopy(mine, n);
       long p99 = n == 0 ? 0 : quantileNanos(sorted, 0.99);
       if (targets > 1 && n > 0) {
         printTurns(names.get(t), mine, offsetInTurn, n, p99);
       }
-      long[] sortedFromSend = Arrays.copyOf(mineFromSend, n);
-      Arrays.sort(sortedFromSend);
-      long[] sortedLate = Arrays.copyOf(mineLate, n);
-      Arrays.sort(sortedLate);
+      long[] sortedFromSend = sortedCopy(mineFromSend, n);
+      long[] sortedLate = sortedCopy(mineLate, n);
       double tailLatency = 0;
       double tailLate = 0;
       for (int k = 0; k < n; k++) {
@@ -276,6 +273,13 @@ public final class FixedRateClient {
     System.arraycopy(head, 0, message, 0, head.length);
     System.arraycopy(body, 0, message, head.length, body.length);
     return message;
+  }
+
+  /** The first n values, sorted. */
+  private static long[] sortedCopy(long[] values, int n) {
+    long[] sorted = Arrays.copyOf(values, n);
+    Arrays.sort(sorted);
+    return sorted;
   }
 
   private static double pct(long[] sorted, double q) {
